@@ -1,0 +1,1 @@
+//! shellguard: a safety net for the shell.
