@@ -1,0 +1,212 @@
+//! One analyzer per guarded program: each turns an argv (already expanded, as the shell
+//! passes it) plus the context into the targets it would touch and the reasons to care.
+//!
+//! Adding a guarded program: a file here with `pub fn analyze(inv: &Invocation) -> Analysis`,
+//! one line in [`analyzer_for`], and its table tests in `tests/analyzers.rs`.
+
+pub mod opts;
+
+pub mod rm;
+pub mod rmdir;
+
+use std::borrow::Cow;
+use std::ffi::{OsStr, OsString};
+use std::path::{Path, PathBuf};
+
+use crate::context::Context;
+use crate::model::{Effect, FileKind, Reason, Target, Verdict};
+use crate::resolve::{self, Resolved};
+use crate::rules::Rule;
+
+/// One argument as the program would receive it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Arg {
+    pub value: OsString,
+    /// False when review could not expand the word statically (`$(...)`, an unknown
+    /// variable): `value` is then the word as written.
+    pub exact: bool,
+}
+
+impl Arg {
+    pub fn exact(value: impl Into<OsString>) -> Arg {
+        Arg {
+            value: value.into(),
+            exact: true,
+        }
+    }
+
+    pub fn inexact(value: impl Into<OsString>) -> Arg {
+        Arg {
+            value: value.into(),
+            exact: false,
+        }
+    }
+
+    /// The argument as text, for option matching and messages.
+    pub fn text(&self) -> Cow<'_, str> {
+        self.value.to_string_lossy()
+    }
+
+    pub fn os(&self) -> &OsStr {
+        &self.value
+    }
+}
+
+/// What feeds the program's standard input (crontab reads a new table from it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stdin {
+    Terminal,
+    /// A pipe, heredoc or redirection; the text when it is known statically.
+    Data(Option<String>),
+    Unknown,
+}
+
+/// One call of a guarded program.
+pub struct Invocation<'a> {
+    /// The program's base name (`rm`, `mkfs.ext4`, ...).
+    pub name: &'a str,
+    pub args: &'a [Arg],
+    /// The working directory; None when it cannot be known (after `cd $UNKNOWN`).
+    pub cwd: Option<&'a Path>,
+    pub ctx: &'a Context,
+    pub stdin: Stdin,
+}
+
+/// What an analyzer found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Analysis {
+    pub targets: Vec<Target>,
+    pub reasons: Vec<Reason>,
+    /// True when guarded execution would snapshot what this command destroys.
+    pub snapshot: bool,
+}
+
+impl Analysis {
+    pub fn reason(
+        &mut self,
+        rule: Rule,
+        severity: Verdict,
+        message: impl Into<String>,
+    ) -> &mut Reason {
+        self.reasons.push(Reason::new(rule, severity, message));
+        self.reasons.last_mut().expect("just pushed")
+    }
+
+    pub fn verdict(&self) -> Verdict {
+        self.reasons
+            .iter()
+            .map(|r| r.severity)
+            .max()
+            .unwrap_or(Verdict::Allow)
+    }
+}
+
+/// The analyzer for a program name, or None when the program is not guarded.
+pub fn analyzer_for(name: &str) -> Option<fn(&Invocation) -> Analysis> {
+    let f: fn(&Invocation) -> Analysis = match name {
+        "rm" | "unlink" => rm::analyze,
+        "rmdir" => rmdir::analyze,
+        _ => return None,
+    };
+    Some(f)
+}
+
+/// Runs the analyzer for the invocation's program, if it has one.
+pub fn analyze(inv: &Invocation) -> Option<Analysis> {
+    analyzer_for(inv.name).map(|f| f(inv))
+}
+
+impl Invocation<'_> {
+    /// Resolves an operand to an absolute path and its type.
+    pub fn resolve(&self, arg: &Arg) -> Resolved {
+        if !arg.exact {
+            return Resolved {
+                path: PathBuf::from(arg.os()),
+                kind: FileKind::Unknown,
+                through_link: None,
+            };
+        }
+        resolve::resolve(self.ctx, self.cwd, arg.os())
+    }
+
+    /// A target for `arg`, as the kernel would reach it.
+    pub fn target(&self, arg: &Arg, effect: Effect, recursive: bool) -> Target {
+        let resolved = self.resolve(arg);
+        self.target_from(arg, resolved, effect, recursive)
+    }
+
+    pub fn target_from(
+        &self,
+        arg: &Arg,
+        resolved: Resolved,
+        effect: Effect,
+        recursive: bool,
+    ) -> Target {
+        Target {
+            exists: resolved.kind.exists(),
+            path: resolved.path,
+            effect,
+            kind: resolved.kind,
+            recursive,
+            operand: arg.text().into_owned(),
+            exact: arg.exact,
+        }
+    }
+
+    /// A target for a command that acts on a directory's contents (rm -r, rsync's
+    /// destination, chmod -R): `link/` then reaches the link's target, which is worth a
+    /// `symlink-trailing-slash` reason naming the directory that would be emptied.
+    pub fn content_target(&self, arg: &Arg, effect: Effect, analysis: &mut Analysis) -> Target {
+        let resolved = self.resolve(arg);
+        if let Some(link) = &resolved.through_link {
+            let what = match effect {
+                Effect::Delete => "emptied",
+                Effect::Overwrite => "overwritten",
+                _ => "changed",
+            };
+            analysis
+                .reason(
+                    Rule::SymlinkTrailingSlash,
+                    Verdict::Block,
+                    format!(
+                        "'{}' is a symlink to a directory, and the trailing slash makes {} act on its \
+                         target: '{}' would be {what} while the link '{}' stays",
+                        arg.text(),
+                        self.name,
+                        resolved.path.display(),
+                        link.display()
+                    ),
+                )
+                .instead(format!(
+                    "write '{}' without the slash to act on the link itself",
+                    arg.text().trim_end_matches(['/', '.'])
+                ));
+        }
+        self.target_from(arg, resolved, effect, true)
+    }
+
+    /// A reason for an operand that cannot be known before the command runs.
+    pub fn unknown_operand(&self, arg: &Arg, effect: Effect, analysis: &mut Analysis) {
+        let severity = if effect.loses_data() {
+            Verdict::Confirm
+        } else {
+            Verdict::Allow
+        };
+        analysis.reason(
+            Rule::UnknownTarget,
+            severity,
+            format!(
+                "'{}' cannot be resolved before it runs; {} would {} whatever it names",
+                arg.text(),
+                self.name,
+                effect.as_str()
+            ),
+        );
+    }
+}
+
+/// The base name of a program path (`/usr/bin/rm` → `rm`).
+pub fn program_name(argv0: &OsStr) -> Cow<'_, str> {
+    let name = Path::new(argv0).file_name().unwrap_or(argv0);
+    name.to_string_lossy()
+}

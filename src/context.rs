@@ -1,0 +1,219 @@
+//! Everything shellguard reads about the world it runs in — host, user, environment
+//! variables, the filesystem — goes through one `Context`, so analyzers never call
+//! `std::env` or `stat` themselves and tests can hand them a chosen world.
+
+use std::cell::OnceCell;
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::os::unix::fs::{FileTypeExt, MetadataExt};
+use std::path::{Path, PathBuf};
+
+use crate::model::FileKind;
+
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub host: String,
+    pub user: String,
+    pub uid: u32,
+    /// The user who ran `sudo`, when shellguard runs under it.
+    pub sudo_user: Option<String>,
+    /// True inside an SSH session (reboot-like commands then need the host name typed).
+    pub ssh: bool,
+    /// The environment variables shellguard runs with (for `$VAR` expansion).
+    pub vars: HashMap<String, String>,
+    /// Where the process runs (`review` starts from here unless `--cwd` says otherwise).
+    pub cwd: Option<PathBuf>,
+    mounts: OnceCell<Vec<PathBuf>>,
+    homes: OnceCell<Vec<PathBuf>>,
+}
+
+impl Context {
+    /// Reads the real process environment, once.
+    pub fn from_process() -> Context {
+        let vars: HashMap<String, String> = std::env::vars_os()
+            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+            .collect();
+        let uid = nix::unistd::getuid().as_raw();
+        let host = vars
+            .get("SHELLGUARD_HOSTNAME")
+            .filter(|h| !h.is_empty())
+            .cloned()
+            .or_else(|| {
+                nix::unistd::gethostname()
+                    .ok()
+                    .and_then(|h| h.into_string().ok())
+            })
+            .unwrap_or_else(|| "localhost".to_string());
+        let user = nix::unistd::User::from_uid(uid.into())
+            .ok()
+            .flatten()
+            .map(|u| u.name)
+            .or_else(|| vars.get("USER").cloned())
+            .unwrap_or_else(|| uid.to_string());
+        let sudo_user = vars.get("SUDO_USER").filter(|u| !u.is_empty()).cloned();
+        let ssh = ["SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY"]
+            .iter()
+            .any(|k| vars.contains_key(*k));
+        let cwd = std::env::current_dir().ok();
+        Context::new(host, user, uid, sudo_user, ssh, vars, cwd)
+    }
+
+    pub fn new(
+        host: String,
+        user: String,
+        uid: u32,
+        sudo_user: Option<String>,
+        ssh: bool,
+        vars: HashMap<String, String>,
+        cwd: Option<PathBuf>,
+    ) -> Context {
+        Context {
+            host,
+            user,
+            uid,
+            sudo_user,
+            ssh,
+            vars,
+            cwd,
+            mounts: OnceCell::new(),
+            homes: OnceCell::new(),
+        }
+    }
+
+    pub fn var(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).map(String::as_str)
+    }
+
+    pub fn is_root(&self) -> bool {
+        self.uid == 0
+    }
+
+    /// `$HOME`, or the password database's entry for the current user.
+    pub fn home(&self) -> Option<PathBuf> {
+        self.var("HOME")
+            .filter(|h| !h.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| self.home_of(&self.user))
+    }
+
+    /// `~user`
+    pub fn home_of(&self, user: &str) -> Option<PathBuf> {
+        nix::unistd::User::from_name(user)
+            .ok()
+            .flatten()
+            .map(|u| u.dir)
+    }
+
+    /// Home directories of the accounts on this machine, plus `$HOME` (for `home-dir`).
+    pub fn home_dirs(&self) -> &[PathBuf] {
+        self.homes.get_or_init(|| {
+            let mut homes: Vec<PathBuf> = std::fs::read_to_string("/etc/passwd")
+                .unwrap_or_default()
+                .lines()
+                .filter_map(|line| {
+                    let fields: Vec<&str> = line.split(':').collect();
+                    let (uid, dir, shell) = (fields.get(2)?, fields.get(5)?, fields.get(6)?);
+                    let uid: u32 = uid.parse().ok()?;
+                    // System accounts have "homes" such as / or /usr/sbin: only people count.
+                    let person = uid == 0 || (uid >= 1000 && uid < 65534);
+                    let login = !shell.ends_with("nologin") && !shell.ends_with("false");
+                    (person && login && *dir != "/").then(|| PathBuf::from(dir))
+                })
+                .collect();
+            homes.extend(self.home().filter(|h| h != Path::new("/")));
+            homes.sort();
+            homes.dedup();
+            homes
+        })
+    }
+
+    /// What `lstat` says the path is.
+    pub fn kind_of(&self, path: &Path) -> FileKind {
+        match std::fs::symlink_metadata(path) {
+            Err(_) => FileKind::Missing,
+            Ok(meta) => {
+                let ft = meta.file_type();
+                if ft.is_symlink() {
+                    FileKind::Symlink
+                } else if ft.is_dir() {
+                    if self.is_mount_point(path) {
+                        FileKind::MountPoint
+                    } else {
+                        FileKind::Dir
+                    }
+                } else if ft.is_file() {
+                    FileKind::File
+                } else if ft.is_block_device() {
+                    FileKind::BlockDevice
+                } else if ft.is_char_device() {
+                    FileKind::CharDevice
+                } else {
+                    FileKind::Other
+                }
+            }
+        }
+    }
+
+    pub fn is_mount_point(&self, path: &Path) -> bool {
+        self.mount_points().iter().any(|m| m == path)
+    }
+
+    /// Mount points from `/proc/self/mountinfo`, read on first use only.
+    pub fn mount_points(&self) -> &[PathBuf] {
+        self.mounts.get_or_init(|| {
+            std::fs::read_to_string("/proc/self/mountinfo")
+                .unwrap_or_default()
+                .lines()
+                .filter_map(|line| line.split(' ').nth(4).map(unescape_mountinfo))
+                .collect()
+        })
+    }
+
+    /// The device a block device's filesystem is mounted from, if any: `(mount point)`.
+    pub fn mounted_at(&self, device: &Path) -> Vec<PathBuf> {
+        let Ok(dev_meta) = std::fs::metadata(device) else {
+            return Vec::new();
+        };
+        let rdev = dev_meta.rdev();
+        std::fs::read_to_string("/proc/self/mountinfo")
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|line| {
+                let fields: Vec<&str> = line.split(' ').collect();
+                let (major, minor) = fields.get(2)?.split_once(':')?;
+                let dev = nix::sys::stat::makedev(major.parse().ok()?, minor.parse().ok()?);
+                let source = line.split(" - ").nth(1)?.split(' ').nth(1)?;
+                (dev == rdev || Path::new(source) == device).then(|| unescape_mountinfo(fields[4]))
+            })
+            .collect()
+    }
+
+    pub fn os_var(&self, name: &str) -> Option<OsString> {
+        self.var(name).map(OsString::from)
+    }
+}
+
+/// mountinfo escapes space, tab, newline and backslash as octal.
+fn unescape_mountinfo(field: &str) -> PathBuf {
+    if !field.contains('\\') {
+        return PathBuf::from(field);
+    }
+    let bytes = field.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\\'
+            && i + 3 < bytes.len() + 0
+            && bytes[i + 1..i + 4].iter().all(u8::is_ascii_digit)
+        {
+            let n = u8::from_str_radix(&field[i + 1..i + 4], 8).unwrap_or(b'?');
+            out.push(n);
+            i += 4;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    use std::os::unix::ffi::OsStringExt;
+    PathBuf::from(OsString::from_vec(out))
+}
