@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::context::Context;
 use crate::interp::Finding;
-use crate::model::{Effect, Reason, Target, Verdict};
+use crate::model::{Effect, FileKind, Reason, Target, Verdict};
 use crate::policy::{ConfirmStyle, Environment, Policy, Relation};
 use crate::rules::Rule;
 
@@ -113,7 +113,10 @@ fn judge_target(
             format!("{shown} is the root filesystem: everything on the machine would be {verb}"),
         ));
     } else if scene.policy.is_system_path(path) {
-        let severity = if heavy {
+        // Writing into a system directory (cp/rsync into /usr/local) can be ordinary
+        // administration; replacing a system file (> /etc/passwd) is not.
+        let replaces_file = target.effect == Effect::Overwrite && target.kind == FileKind::File;
+        let severity = if heavy || replaces_file {
             Verdict::Block
         } else {
             Verdict::Confirm

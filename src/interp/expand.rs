@@ -188,18 +188,25 @@ impl ShellState {
             }
         };
         match &p.op {
-            ParamOp::Plain | ParamOp::Required { .. } => match value {
+            // A variable neither set here nor assigned in the text may well be set where
+            // the text will run: its value is unknown, not empty.
+            ParamOp::Plain => match value {
                 Some(Value::Known(s)) => Segment {
                     text: s,
                     quoted,
                     known: true,
                 },
-                None => Segment {
-                    text: String::new(),
+                _ => unknown,
+            },
+            // The shell stops before running anything when the guard fails, so an unset
+            // value never reaches the command: only a set one could.
+            ParamOp::Required { colon } => match value {
+                Some(Value::Known(s)) if !(*colon && s.is_empty()) => Segment {
+                    text: s,
                     quoted,
                     known: true,
                 },
-                Some(Value::Unknown) => unknown,
+                _ => unknown,
             },
             ParamOp::Default { word, colon } | ParamOp::Assign { word, colon } => {
                 if matches!(value, Some(Value::Unknown)) {

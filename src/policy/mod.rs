@@ -64,6 +64,8 @@ pub struct Environment {
 #[derive(Debug, Clone)]
 pub struct PathPattern {
     pub text: String,
+    /// The components before the first glob character, for a cheap first test.
+    literal_prefix: PathBuf,
     full: GlobMatcher,
     components: Vec<GlobMatcher>,
 }
@@ -89,14 +91,25 @@ impl PathPattern {
             .filter(|c| !c.is_empty())
             .map(|c| Glob::new(c).map(|g| g.compile_matcher()))
             .collect::<Result<_, _>>()?;
+        let literal_prefix: PathBuf = text
+            .split('/')
+            .take_while(|c| !c.contains(['*', '?', '[', '{']))
+            .collect::<Vec<_>>()
+            .join("/")
+            .into();
         Ok(PathPattern {
             text: text.to_string(),
+            literal_prefix,
             full,
             components,
         })
     }
 
     pub fn relation(&self, path: &Path) -> Option<Relation> {
+        // Unrelated paths (the common case) share no prefix with the pattern's literal part.
+        if !path.starts_with(&self.literal_prefix) && !self.literal_prefix.starts_with(path) {
+            return None;
+        }
         if self.full.is_match(path) {
             return Some(Relation::Is);
         }

@@ -64,13 +64,25 @@ pub enum ParamOp {
 
 impl Word {
     pub fn parse(raw: &str) -> Word {
+        // Most words are plain (`-rf`, `./build`): no quoting, expansion or globbing to see.
+        if raw.bytes().all(is_plain_byte) && !raw.is_empty() && !raw.starts_with('~') {
+            return Word {
+                raw: raw.to_string(),
+                alternatives: vec![vec![Part::Literal(raw.to_string())]],
+            };
+        }
         let options = parser_options();
-        let alternatives = match bw::parse_brace_expansions(raw, &options) {
-            Ok(Some(pieces)) if raw.contains('{') => expand_braces(&pieces)
+        let braces = if raw.contains('{') {
+            bw::parse_brace_expansions(raw, &options).ok().flatten()
+        } else {
+            None
+        };
+        let alternatives = match braces {
+            Some(pieces) => expand_braces(&pieces)
                 .into_iter()
                 .map(|alt| parse_pieces(&alt))
                 .collect(),
-            _ => vec![parse_pieces(raw)],
+            None => vec![parse_pieces(raw)],
         };
         Word {
             raw: raw.to_string(),
@@ -89,6 +101,15 @@ impl Word {
         }
         Some(out)
     }
+}
+
+/// Bytes that mean nothing special to bash inside a word.
+fn is_plain_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'-' | b'_' | b'.' | b'/' | b',' | b'+' | b'@' | b'%' | b':' | b'='
+        )
 }
 
 fn literal_into(part: &Part, out: &mut String) -> Option<()> {
