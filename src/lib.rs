@@ -1,1 +1,2 @@
 //! shellguard: a safety net for the shell.
+pub mod snapshot;
