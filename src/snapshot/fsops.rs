@@ -285,7 +285,7 @@ impl Copier {
     }
 
     fn copy_file(&mut self, from: &Path, to: &Path, meta: &fs::Metadata) -> io::Result<()> {
-        let mut source = File::open(from)?;
+        let mut source = open_noatime(from)?;
         let mut target = OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -337,10 +337,23 @@ pub(crate) fn apply_attributes(path: &Path, meta: &fs::Metadata) -> io::Result<(
     .map_err(nix_err)
 }
 
+/// Opens for reading without updating the access time (which undo must restore exactly);
+/// falls back to a plain open where `O_NOATIME` is not allowed (files of other users).
+pub(crate) fn open_noatime(path: &Path) -> io::Result<File> {
+    match OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOATIME)
+        .open(path)
+    {
+        Err(e) if e.raw_os_error() == Some(libc::EPERM) => File::open(path),
+        other => other,
+    }
+}
+
 /// blake3 of a file's contents, as hex.
 pub(crate) fn hash_file(path: &Path) -> io::Result<String> {
     let mut hasher = blake3::Hasher::new();
-    hasher.update_reader(File::open(path)?)?;
+    hasher.update_reader(open_noatime(path)?)?;
     Ok(hasher.finalize().to_hex().to_string())
 }
 

@@ -78,6 +78,7 @@ impl Store {
             remove_created(&manifest.created, &mut report);
         }
         let mut parents_to_fix = Vec::new();
+        let mut attributes_later: Vec<(PathBuf, Entry)> = Vec::new();
         let mut displaced_count = manifest.displaced.len();
         for entry in manifest.entries.iter_mut().rev() {
             if entry.restored_to.is_some() {
@@ -96,7 +97,19 @@ impl Store {
                     if to.is_some() {
                         continue;
                     }
-                    set_recorded_attributes(&place, entry).map(|()| Some(place.clone()))
+                    // A directory the command deleted (rsync --delete of an empty one) is
+                    // recreated; attributes are set at the end, once nothing changes below.
+                    let recreate = || -> io::Result<()> {
+                        if entry.kind == Kind::Dir && fs::symlink_metadata(&place).is_err() {
+                            create_parents(&place, None, &mut Vec::new())?;
+                            fs::create_dir(&place)?;
+                        }
+                        Ok(())
+                    };
+                    recreate().map(|()| {
+                        attributes_later.push((place.clone(), entry.clone()));
+                        None
+                    })
                 }
                 _ => {
                     let kept_at = entry.store.as_ref().unwrap_or(&dir).join(&entry.stored);
@@ -172,6 +185,23 @@ impl Store {
         });
         for (path, meta) in parents_to_fix {
             let _ = fsops::apply_attributes(&path, &meta);
+        }
+        for (place, recorded) in attributes_later {
+            let result = set_recorded_attributes(&place, &recorded);
+            let entry = manifest
+                .entries
+                .iter_mut()
+                .find(|e| e.method == Method::Attributes && e.original == recorded.original)
+                .expect("the entry came from this manifest");
+            match result {
+                Ok(()) => {
+                    report
+                        .restored
+                        .push((entry.original.clone(), place.clone()));
+                    entry.restored_to = Some(place);
+                }
+                Err(e) => report.failed.push((entry.original.clone(), e.to_string())),
+            }
         }
         manifest.displaced.extend(report.displaced.iter().cloned());
         manifest.state =
