@@ -133,7 +133,7 @@ impl Store {
         }
         let _guard = self.lock_path(&self.root.join(".lock"), FlockArg::LockExclusive)?;
         let now = Timestamp::now();
-        let mut kept: Vec<(Summary, Option<u64>)> = Vec::new();
+        let mut kept: Vec<Summary> = Vec::new();
         for summary in self.list()? {
             let expired = older_than.is_some_and(|age| {
                 now.secs.saturating_sub(summary.time.secs) > age.as_secs() as i64
@@ -143,13 +143,13 @@ impl Store {
             } else if expired {
                 self.remove_transaction(&summary.id, &mut report)?;
             } else {
-                kept.push((summary, None));
+                kept.push(summary);
             }
         }
         if let Some(limit) = max_size {
             let mut sizes: Vec<(SnapshotId, u64)> = kept
                 .iter()
-                .map(|(s, _)| (s.id.clone(), self.usage(&s.id)))
+                .map(|s| (s.id.clone(), self.usage(&s.id)))
                 .collect();
             let pending: u64 = report.kept_pending.iter().map(|id| self.usage(id)).sum();
             let mut total = pending + sizes.iter().map(|(_, size)| size).sum::<u64>();
