@@ -17,4 +17,5 @@ pub mod report;
 pub mod resolve;
 pub mod review;
 pub mod rules;
+pub mod snapshot;
 pub mod syntax;
