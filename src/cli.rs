@@ -20,8 +20,31 @@ pub struct Cli {
 pub enum Command {
     /// Dry run: report what each command of a text would touch, and the verdict.
     Review(ReviewArgs),
+    /// Guarded execution: decide, snapshot what would be destroyed, run the real program.
+    Run(RunArgs),
     /// Show the effective policy, check a policy file, or explain a rule id.
     Policy(PolicyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Confirm in advance (no terminal needed); only valid on the host named.
+    #[arg(long, value_name = "HOST")]
+    pub confirm: Option<String>,
+    /// Run without taking a snapshot (also goes on when a snapshot cannot be taken).
+    #[arg(long)]
+    pub no_snapshot: bool,
+    /// Show the decision and what would be put aside; run nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The program and its arguments, passed byte for byte.
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "PROGRAM"
+    )]
+    pub argv: Vec<std::ffi::OsString>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

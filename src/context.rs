@@ -13,7 +13,9 @@ use crate::model::FileKind;
 #[derive(Debug, Clone)]
 pub struct Context {
     pub host: String,
-    pub user: String,
+    /// Looked up on first use: the password database costs more than the rest of a
+    /// harmless guarded call.
+    user: OnceCell<String>,
     pub uid: u32,
     /// The user who ran `sudo`, when shellguard runs under it.
     pub sudo_user: Option<String>,
@@ -47,18 +49,14 @@ impl Context {
                     .and_then(|h| h.into_string().ok())
             })
             .unwrap_or_else(|| "localhost".to_string());
-        let user = nix::unistd::User::from_uid(uid.into())
-            .ok()
-            .flatten()
-            .map(|u| u.name)
-            .or_else(|| vars.get("USER").cloned())
-            .unwrap_or_else(|| uid.to_string());
         let sudo_user = vars.get("SUDO_USER").filter(|u| !u.is_empty()).cloned();
         let ssh = ["SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY"]
             .iter()
             .any(|k| vars.contains_key(*k));
         let cwd = std::env::current_dir().ok();
-        Context::new(host, user, uid, sudo_user, ssh, vars, cwd)
+        let mut ctx = Context::new(host, String::new(), uid, sudo_user, ssh, vars, cwd);
+        ctx.user = OnceCell::new();
+        ctx
     }
 
     pub fn new(
@@ -72,7 +70,7 @@ impl Context {
     ) -> Context {
         Context {
             host,
-            user,
+            user: OnceCell::from(user),
             uid,
             sudo_user,
             ssh,
@@ -82,6 +80,18 @@ impl Context {
             mounts: OnceCell::new(),
             homes: OnceCell::new(),
         }
+    }
+
+    /// The effective user's name.
+    pub fn user(&self) -> &str {
+        self.user.get_or_init(|| {
+            nix::unistd::User::from_uid(self.uid.into())
+                .ok()
+                .flatten()
+                .map(|u| u.name)
+                .or_else(|| self.vars.get("USER").cloned())
+                .unwrap_or_else(|| self.uid.to_string())
+        })
     }
 
     pub fn var(&self, name: &str) -> Option<&str> {
@@ -97,7 +107,7 @@ impl Context {
         self.var("HOME")
             .filter(|h| !h.is_empty())
             .map(PathBuf::from)
-            .or_else(|| self.home_of(&self.user))
+            .or_else(|| self.home_of(self.user()))
     }
 
     /// `~user`

@@ -28,6 +28,9 @@ pub enum Error {
 
     #[error("{0}")]
     Json(#[from] serde_json::Error),
+
+    #[error(transparent)]
+    Snapshot(#[from] crate::snapshot::SnapshotError),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

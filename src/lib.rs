@@ -7,8 +7,11 @@
 pub mod analyze;
 pub mod cli;
 pub mod cmd;
+pub mod confirm;
 pub mod context;
 pub mod error;
+pub mod exec;
+pub mod guard;
 pub mod interp;
 pub mod judge;
 pub mod model;
@@ -18,4 +21,5 @@ pub mod resolve;
 pub mod review;
 pub mod rules;
 pub mod snapshot;
+pub mod state;
 pub mod syntax;

@@ -24,29 +24,12 @@ pub fn env_color(name: &str) -> Color {
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     let c = &report.context;
-    let env = match (&c.environment, &c.color) {
-        (Some(name), color) => name
-            .color(env_color(color.as_deref().unwrap_or("yellow")))
-            .bold()
-            .to_string(),
-        (None, _) => "no environment".dimmed().to_string(),
-    };
-    let user = if c.user == "root" {
-        c.user.red().bold().to_string()
-    } else {
-        c.user.clone()
-    };
-    let sudo = c
-        .sudo_user
-        .as_ref()
-        .map_or(String::new(), |s| format!(" (sudo from {s})"));
-    let _ = writeln!(
-        out,
-        "{} {} · {env} · user {user}{sudo} · cwd {}",
-        "shellguard review".bold(),
-        c.host.bold(),
-        c.cwd.display()
-    );
+    let env = c
+        .environment
+        .as_deref()
+        .map(|name| (name, c.color.as_deref().unwrap_or("yellow")));
+    let header = context_line(&c.host, env, &c.user, c.sudo_user.as_deref(), Some(&c.cwd));
+    let _ = writeln!(out, "{} {header}", "shellguard review".bold());
     for cmd in &report.commands {
         render_command(&mut out, cmd);
     }
@@ -62,6 +45,58 @@ pub fn render(report: &Report) -> String {
         "{}",
         summary.color(verdict_color(report.verdict)).bold()
     );
+    out
+}
+
+/// Host · environment (in its colour) · user (loud when root) · working directory.
+pub fn context_line(
+    host: &str,
+    environment: Option<(&str, &str)>,
+    user: &str,
+    sudo_user: Option<&str>,
+    cwd: Option<&std::path::Path>,
+) -> String {
+    let env = match environment {
+        Some((name, color)) => name
+            .to_uppercase()
+            .color(env_color(color))
+            .bold()
+            .to_string(),
+        None => "no environment".dimmed().to_string(),
+    };
+    let user = if user == "root" {
+        user.red().bold().to_string()
+    } else {
+        user.to_string()
+    };
+    let sudo = sudo_user.map_or(String::new(), |s| format!(" (sudo from {s})"));
+    let cwd = cwd.map_or_else(
+        || "an unknown directory".to_string(),
+        |c| c.display().to_string(),
+    );
+    format!("{} · {env} · user {user}{sudo} · cwd {cwd}", host.bold())
+}
+
+/// The banner guarded execution prints on stderr: every line starts with `shellguard │`
+/// so it stands apart from the program's own output. `full` adds targets and reasons.
+pub fn banner(header: &str, cmd: &CommandReport, full: bool) -> String {
+    let mark = "shellguard │".dimmed();
+    let mut out = format!("{mark} {header}\n");
+    if !full {
+        let targets: Vec<String> = cmd
+            .targets
+            .iter()
+            .filter(|t| t.exists)
+            .map(|t| t.path.display().to_string())
+            .collect();
+        let _ = writeln!(out, "{mark} {} {}", cmd.program, targets.join(" "));
+        return out;
+    }
+    let mut body = String::new();
+    render_command(&mut body, cmd);
+    for line in body.lines() {
+        let _ = writeln!(out, "{mark} {line}");
+    }
     out
 }
 

@@ -83,7 +83,7 @@ pub fn review(
             host: ctx.host.clone(),
             environment: environment.as_ref().map(|e| e.name.clone()),
             color: environment.map(|e| e.color),
-            user: ctx.user.clone(),
+            user: ctx.user().to_string(),
             sudo_user: ctx.sudo_user.clone(),
             cwd: cwd.to_path_buf(),
             ssh: ctx.ssh,
@@ -92,7 +92,8 @@ pub fn review(
     }
 }
 
-fn command_report(finding: Finding, verdict: Verdict, local_host: &str) -> CommandReport {
+/// A judged finding as the report shows it.
+pub fn command_report(finding: Finding, verdict: Verdict, local_host: &str) -> CommandReport {
     let mut reasons = finding.analysis.reasons;
     // Strictest first, so the report leads with what matters.
     reasons.sort_by_key(|r| std::cmp::Reverse(r.severity));

@@ -2,6 +2,7 @@
 
 mod policy;
 mod review;
+pub mod run;
 
 use crate::cli::{Cli, Command};
 use crate::context::Context;
@@ -28,10 +29,27 @@ impl ExitCode {
 }
 
 /// Runs a parsed command line.
-pub fn run(cli: Cli) -> Result<ExitCode> {
+pub fn run(cli: Cli) -> Result<run::Outcome> {
     let ctx = Context::from_process();
-    match cli.command {
-        Command::Review(args) => review::run(args, ctx),
-        Command::Policy(args) => policy::run(args, &ctx),
-    }
+    let code = match cli.command {
+        Command::Review(args) => review::run(args, ctx)?,
+        Command::Policy(args) => policy::run(args, &ctx)?,
+        Command::Run(args) => {
+            let request = run::Request {
+                argv: args.argv,
+                confirm_host: args.confirm,
+                no_snapshot: args.no_snapshot,
+                dry_run: args.dry_run,
+            };
+            return run::run(ctx, request);
+        }
+    };
+    Ok(run::Outcome::Code(code))
+}
+
+/// The name the binary was invoked under, when it is not `shellguard` itself: a shim
+/// (symlink named `rm`, `rsync`, ...) that makes it behave as `shellguard run -- NAME`.
+pub fn multicall_name(argv0: &std::ffi::OsStr) -> Option<String> {
+    let name = crate::analyze::program_name(argv0);
+    (!name.starts_with("shellguard")).then(|| name.into_owned())
 }

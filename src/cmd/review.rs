@@ -23,16 +23,16 @@ pub fn run(args: ReviewArgs, mut ctx: Context) -> Result<ExitCode> {
     };
     let policy = Policy::load(&ctx)?;
     let report = review::review(&ctx, &policy, &text, &cwd, forced_env.as_deref());
-    let out = match args.format {
-        Format::Json => serde_json::to_string_pretty(&report)? + "\n",
+    match args.format {
+        // Streamed: a long script's report is megabytes that need not sit in memory twice.
+        Format::Json => write_json(&report)?,
         Format::Text => {
             let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 && std::io::stdout().is_terminal();
             colored::control::set_override(color);
-            report::render(&report)
+            write_stdout(&report::render(&report))?;
         }
-    };
-    write_stdout(&out)?;
+    }
     Ok(ExitCode::for_verdict(report.verdict))
 }
 
@@ -64,6 +64,18 @@ fn read_input(args: &ReviewArgs) -> Result<String> {
                 })?;
             Ok(text)
         }
+    }
+}
+
+fn write_json(report: &review::Report) -> Result<()> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = serde_json::to_writer_pretty(&mut out, report)
+        .map_err(std::io::Error::from)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
     }
 }
 

@@ -85,6 +85,10 @@ impl ShellState {
     /// Expands a word into the fields the program would receive.
     pub fn expand(&self, ctx: &Context, word: &Word) -> Expansion {
         let mut out = Expansion::default();
+        if word.is_plain() {
+            out.fields.push(Arg::exact(word.raw.as_str()));
+            return out;
+        }
         for alternative in &word.alternatives {
             let mut segments = Vec::new();
             self.segments(ctx, alternative, false, &mut segments, &mut out);

@@ -92,6 +92,9 @@ pub(crate) fn parser_options() -> brush_parser::ParserOptions {
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     let mut parser = brush_parser::Parser::new(std::io::Cursor::new(text), &parser_options());
     let program = parser.parse_program().map_err(|e| syntax_error(text, e))?;
+    // brush's tree is only read, then dropped; freeing its many small allocations cost
+    // more than converting it. shellguard is a one-shot process: let the exit free it.
+    let program = std::mem::ManuallyDrop::new(program);
     Ok(Node::Sequence(
         program
             .complete_commands

@@ -68,7 +68,7 @@ impl Word {
         if raw.bytes().all(is_plain_byte) && !raw.is_empty() && !raw.starts_with('~') {
             return Word {
                 raw: raw.to_string(),
-                alternatives: vec![vec![Part::Literal(raw.to_string())]],
+                alternatives: Vec::new(),
             };
         }
         let options = parser_options();
@@ -90,8 +90,16 @@ impl Word {
         }
     }
 
+    /// True for a word that is exactly its text.
+    pub fn is_plain(&self) -> bool {
+        self.alternatives.is_empty()
+    }
+
     /// A word with no expansions at all: its literal value.
     pub fn literal(&self) -> Option<String> {
+        if self.is_plain() {
+            return Some(self.raw.clone());
+        }
         if self.alternatives.len() != 1 {
             return None;
         }

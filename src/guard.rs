@@ -1,0 +1,214 @@
+//! What guarded execution puts aside before a command runs, program by program, and how
+//! the argv changes as a result (an operand already moved into the store is not handed
+//! to `rm`; rsync gets `--backup-dir`).
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::analyze::opts::{self, OptDef, flag, optional};
+use crate::analyze::{Analysis, Arg};
+use crate::context::Context;
+use crate::model::{Effect, FileKind};
+use crate::resolve;
+use crate::snapshot::{Disposal, RestoreAction, SnapshotError, Transaction};
+
+/// How the command will be run after the snapshot.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Plan {
+    /// Run the program with this argv (possibly changed).
+    Run(Vec<OsString>),
+    /// Everything the command would remove is already in the store: nothing left to run.
+    Done,
+}
+
+/// Work to do after the program ran (rsync's backups are recorded then).
+#[derive(Debug, Default)]
+pub struct After {
+    pub rsync_backup_root: Option<PathBuf>,
+}
+
+const RM_OPTIONS: &[OptDef] = &[
+    flag("force", Some('f'), Some("force")),
+    flag("interactive", Some('i'), None),
+    flag("interactive", Some('I'), None),
+    optional("interactive-when", "interactive"),
+    flag("x", None, Some("one-file-system")),
+    flag("x", None, Some("no-preserve-root")),
+    optional("x", "preserve-root"),
+    flag("recursive", Some('r'), Some("recursive")),
+    flag("recursive", Some('R'), None),
+    flag("dir", Some('d'), Some("dir")),
+    flag("verbose", Some('v'), Some("verbose")),
+];
+
+/// Puts aside what `argv` would destroy, and says how to run it afterwards.
+pub fn prepare(
+    ctx: &Context,
+    argv: &[OsString],
+    program: &str,
+    analysis: &Analysis,
+    txn: &mut Transaction,
+    after: &mut After,
+) -> Result<Plan, SnapshotError> {
+    match program {
+        "rm" | "unlink" => prepare_rm(ctx, argv, program, txn),
+        "crontab" => {
+            save_crontab(argv, txn)?;
+            Ok(Plan::Run(argv.to_vec()))
+        }
+        "rsync" => prepare_rsync(argv, analysis, txn, after),
+        _ => {
+            keep_copies(analysis, txn)?;
+            Ok(Plan::Run(argv.to_vec()))
+        }
+    }
+}
+
+/// rm: every operand rm would remove is moved into the store (one rename, whatever its
+/// size); rm then runs on the rest, so its messages and status for those stay its own.
+fn prepare_rm(
+    ctx: &Context,
+    argv: &[OsString],
+    program: &str,
+    txn: &mut Transaction,
+) -> Result<Plan, SnapshotError> {
+    let args: Vec<Arg> = argv[1..].iter().map(|a| Arg::exact(a.clone())).collect();
+    let parsed = opts::parse(if program == "unlink" { &[] } else { RM_OPTIONS }, &args);
+    let interactive = parsed.has("interactive")
+        || parsed
+            .value("interactive-when")
+            .is_some_and(|w| w != "never" && w != "no" && w != "none");
+    let recursive = parsed.has("recursive");
+    let mut removed = Vec::new();
+    for operand in &parsed.operands {
+        let text = operand.text();
+        let last = text.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+        if last == "." || last == ".." {
+            continue;
+        }
+        let resolved = resolve::resolve(ctx, ctx.cwd.as_deref(), operand.os());
+        let would_remove = match resolved.kind {
+            FileKind::Missing | FileKind::Unknown | FileKind::MountPoint => false,
+            k if k.is_dir() => recursive || parsed.has("dir") && dir_is_empty(&resolved.path),
+            _ => true,
+        };
+        if !would_remove || resolved.through_link.is_some() {
+            continue;
+        }
+        if interactive {
+            // rm asks per file: it must see the tree, so keep a copy and let it decide.
+            txn.keep_copy(&resolved.path)?;
+        } else if txn.put_aside(&resolved.path)? == Disposal::Moved {
+            removed.push(std::ptr::from_ref::<Arg>(*operand));
+        }
+    }
+    if removed.is_empty() {
+        return Ok(Plan::Run(argv.to_vec()));
+    }
+    let verbose = parsed.has("verbose");
+    let mut remaining_operands = 0;
+    let mut rest = vec![argv[0].clone()];
+    for arg in &args {
+        if removed.contains(&std::ptr::from_ref(arg)) {
+            if verbose {
+                println!("removed '{}'", arg.text());
+            }
+            continue;
+        }
+        if parsed.operands.iter().any(|o| std::ptr::eq(*o, arg)) {
+            remaining_operands += 1;
+        }
+        rest.push(arg.value.clone());
+    }
+    if remaining_operands == 0 {
+        return Ok(Plan::Done);
+    }
+    // Operands that look like options must stay after `--` once others are gone.
+    if !rest.iter().any(|a| a == "--") && args.iter().any(|a| a.text() == "--") {
+        rest.insert(1, OsString::from("--"));
+    }
+    Ok(Plan::Run(rest))
+}
+
+fn dir_is_empty(path: &Path) -> bool {
+    std::fs::read_dir(path).is_ok_and(|mut d| d.next().is_none())
+}
+
+/// In-place writers (cp onto a file, truncate, shred, dd of=FILE): a copy of each existing
+/// file they overwrite or destroy.
+fn keep_copies(analysis: &Analysis, txn: &mut Transaction) -> Result<(), SnapshotError> {
+    for target in &analysis.targets {
+        let lossy = matches!(target.effect, Effect::Overwrite | Effect::Delete);
+        if lossy
+            && target.exists
+            && target.exact
+            && matches!(target.kind, FileKind::File | FileKind::Symlink)
+        {
+            txn.keep_copy(&target.path)?;
+        }
+    }
+    Ok(())
+}
+
+/// The current table, before `crontab -r`, `-e` or a replacement.
+fn save_crontab(argv: &[OsString], txn: &mut Transaction) -> Result<(), SnapshotError> {
+    let args: Vec<Arg> = argv[1..].iter().map(|a| Arg::exact(a.clone())).collect();
+    let parsed = opts::parse(&[opts::valued("user", Some('u'), None)], &args);
+    let user = parsed
+        .value("user")
+        .map(|u| u.to_string_lossy().into_owned());
+    let mut list = Command::new("crontab");
+    if let Some(u) = &user {
+        list.arg("-u").arg(u);
+    }
+    let output = list.arg("-l").output().map_err(|e| SnapshotError::Io {
+        action: "run",
+        path: PathBuf::from("crontab -l"),
+        source: e,
+    })?;
+    // "no crontab for USER": an empty table is still a state undo can restore.
+    let table = if output.status.success() {
+        output.stdout
+    } else {
+        Vec::new()
+    };
+    txn.save_bytes("crontab", &table, RestoreAction::Crontab { user })
+}
+
+/// rsync to a local destination: rsync itself keeps what it overwrites or deletes, in a
+/// backup directory inside the transaction. A user's own `--backup*` options are kept.
+fn prepare_rsync(
+    argv: &[OsString],
+    analysis: &Analysis,
+    txn: &mut Transaction,
+    after: &mut After,
+) -> Result<Plan, SnapshotError> {
+    let has_own_backup = argv
+        .iter()
+        .any(|a| a.to_string_lossy().starts_with("--backup") || a == "-b");
+    let dest = analysis
+        .targets
+        .iter()
+        .find(|t| t.effect == Effect::Overwrite && t.exact && t.kind != FileKind::Unknown);
+    let (Some(dest), false) = (dest, has_own_backup) else {
+        // Sources removed by --remove-source-files are kept by copy.
+        keep_copies(analysis, txn)?;
+        return Ok(Plan::Run(argv.to_vec()));
+    };
+    let root = if dest.kind.is_dir() {
+        dest.path.clone()
+    } else {
+        dest.path
+            .parent()
+            .map_or(dest.path.clone(), Path::to_path_buf)
+    };
+    let backup = txn.backup_dir(&root)?;
+    let mut out = vec![argv[0].clone(), OsString::from("--backup")];
+    let mut flag = OsString::from("--backup-dir=");
+    flag.push(backup.as_os_str());
+    out.push(flag);
+    out.extend(argv[1..].iter().cloned());
+    after.rsync_backup_root = Some(root);
+    Ok(Plan::Run(out))
+}
