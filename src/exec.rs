@@ -76,13 +76,14 @@ impl Ended {
     /// Ends this process the way the program ended, so callers see the same status.
     pub fn propagate(self) -> ! {
         if let Ended::Signaled(s) = self
-            && let Ok(sig) = Signal::try_from(s) {
-                // SAFETY: restoring the default disposition before re-raising.
-                unsafe {
-                    let _ = signal::signal(sig, SigHandler::SigDfl);
-                }
-                let _ = signal::raise(sig);
+            && let Ok(sig) = Signal::try_from(s)
+        {
+            // SAFETY: restoring the default disposition before re-raising.
+            unsafe {
+                let _ = signal::signal(sig, SigHandler::SigDfl);
             }
+            let _ = signal::raise(sig);
+        }
         std::process::exit(self.code())
     }
 }

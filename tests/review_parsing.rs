@@ -172,7 +172,8 @@ fn variables_assigned_in_the_text_are_expanded() {
     env.review("DIR=${DIR:-/etc}; rm -rf \"$DIR\"")
         .expect("block", &["system-path"]);
     // A prefix assignment does not affect the expansion of its own command's words.
-    env.review("D=old; D=/usr rm -rf ./$D-backup").expect("allow", &[]);
+    env.review("D=old; D=/usr rm -rf ./$D-backup")
+        .expect("allow", &[]);
 }
 
 #[test]

@@ -77,7 +77,21 @@ impl TestEnv {
 
     /// The real binary with the test world's environment.
     pub fn cmd(&self) -> Command {
-        let mut cmd = Command::cargo_bin("shellguard").expect("binary");
+        Command::from_std(self.std_cmd(assert_cmd::cargo::cargo_bin("shellguard")))
+    }
+
+    /// `program` with the test world's environment, detached from any terminal (as CI
+    /// is, and as a cron job or an agent would be): confirmations then cannot be asked.
+    pub fn std_cmd(&self, program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
+        use std::os::unix::process::CommandExt;
+        let mut cmd = std::process::Command::new(program);
+        // SAFETY: setsid is async-signal-safe; it only detaches from the terminal.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::setsid();
+                Ok(())
+            });
+        }
         cmd.current_dir(self.work())
             .env("SHELLGUARD_HOME", self.dir.path().join("state"))
             .env("SHELLGUARD_HOSTNAME", &self.host)

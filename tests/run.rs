@@ -1,0 +1,342 @@
+//! Guarded execution end to end: the real binary in front of the real rm, in temp dirs.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use common::TestEnv;
+
+/// Everything undo must give back: type, mode, contents, link target, per relative path.
+fn tree_state(root: &Path) -> BTreeMap<Vec<u8>, String> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let meta = std::fs::symlink_metadata(&path).unwrap();
+            let rel = path
+                .strip_prefix(root)
+                .unwrap()
+                .as_os_str()
+                .as_bytes()
+                .to_vec();
+            let mode = meta.mode() & 0o7777;
+            let what = if meta.file_type().is_symlink() {
+                format!("link -> {}", std::fs::read_link(&path).unwrap().display())
+            } else if meta.is_dir() {
+                stack.push(path.clone());
+                format!("dir {mode:o}")
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                format!("file {mode:o} {} {:?}", meta.mtime(), bytes)
+            };
+            out.insert(rel, what);
+        }
+    }
+    out
+}
+
+/// A build tree with what trash tools get wrong: modes, symlinks, an empty directory,
+/// a name that is not UTF-8.
+fn build_fixture(env: &TestEnv, name: &str) -> PathBuf {
+    let root = env.mkdir(name);
+    std::fs::create_dir_all(root.join("obj/deep")).unwrap();
+    std::fs::create_dir_all(root.join("empty")).unwrap();
+    std::fs::write(root.join("obj/a.o"), b"\x7fELF object").unwrap();
+    std::fs::write(root.join("obj/deep/b.o"), vec![0u8; 10_000]).unwrap();
+    std::fs::write(root.join("run.sh"), "#!/bin/sh\necho hi\n").unwrap();
+    std::fs::set_permissions(root.join("run.sh"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::write(root.join("secret"), "key").unwrap();
+    std::fs::set_permissions(root.join("secret"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::os::unix::fs::symlink("obj/a.o", root.join("latest")).unwrap();
+    std::os::unix::fs::symlink("/nonexistent/dangling", root.join("dangling")).unwrap();
+    std::fs::write(root.join(OsStr::from_bytes(b"caf\xe9.txt")), "latin-1 name").unwrap();
+    root
+}
+
+fn run(env: &TestEnv, args: &[&str]) -> Output {
+    env.std_cmd(assert_cmd::cargo::cargo_bin("shellguard"))
+        .arg("run")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// stderr without shellguard's banner lines.
+fn program_stderr(out: &Output) -> String {
+    stderr(out)
+        .lines()
+        .filter(|l| !l.starts_with("shellguard │"))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+#[test]
+fn rm_rf_build_then_undo_gives_back_an_identical_tree() {
+    let env = TestEnv::new();
+    let root = build_fixture(&env, "build");
+    let before = tree_state(&root);
+    let out = run(&env, &["--", "rm", "-rf", "build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!root.exists(), "rm removed it");
+    assert!(stderr(&out).contains("snapshot"), "{}", stderr(&out));
+
+    let undo = env.cmd().arg("undo").output().unwrap();
+    assert_eq!(undo.status.code(), Some(0), "{}", stderr(&undo));
+    assert_eq!(
+        tree_state(&root),
+        before,
+        "restored byte for byte, with modes and links"
+    );
+}
+
+#[test]
+fn trailing_slash_on_symlink_is_refused_and_the_target_stays() {
+    let env = TestEnv::new();
+    env.write("target/keep.txt", "precious");
+    env.symlink("target", "link");
+    let out = run(&env, &["--", "rm", "-rf", "link/"]);
+    assert_eq!(out.status.code(), Some(20));
+    assert!(
+        stderr(&out).contains("symlink-trailing-slash"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(env.path("target/keep.txt")).unwrap(),
+        "precious"
+    );
+}
+
+#[test]
+fn a_protected_path_is_blocked_at_run_time() {
+    let env = TestEnv::new();
+    env.write("pgdata/PG_VERSION", "15");
+    let data = env.path("pgdata");
+    let env = env.with_policy(&format!(
+        "[[protect]]\npaths = [\"{}\"]\nverdict = \"block\"\n",
+        data.display()
+    ));
+    let out = run(&env, &["--", "rm", "-rf", "pgdata"]);
+    assert_eq!(out.status.code(), Some(20));
+    assert!(data.join("PG_VERSION").exists());
+}
+
+const PRODUCTION: &str = "[[environment]]\nname = \"production\"\nhosts = [\"db1.example.com\"]\ncolor = \"red\"\nconfirm = \"hostname\"\n";
+
+#[test]
+fn production_without_a_terminal_is_refused_and_confirm_host_runs_it() {
+    let env = TestEnv::new()
+        .with_host("db1.example.com")
+        .with_policy(PRODUCTION);
+    env.write("build/out.bin", "x");
+    let out = run(&env, &["--", "rm", "-rf", "build"]);
+    assert_eq!(out.status.code(), Some(10), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("PRODUCTION"),
+        "the banner names the environment: {}",
+        stderr(&out)
+    );
+    assert!(env.path("build/out.bin").exists(), "nothing ran");
+
+    let out = run(
+        &env,
+        &["--confirm", "db2.example.com", "--", "rm", "-rf", "build"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(10),
+        "a confirmation for another host is no confirmation"
+    );
+    assert!(env.path("build/out.bin").exists());
+
+    let out = run(
+        &env,
+        &["--confirm", "db1.example.com", "--", "rm", "-rf", "build"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!env.path("build").exists());
+}
+
+#[test]
+fn dry_run_decides_and_runs_nothing() {
+    let env = TestEnv::new();
+    env.write("build/x", "x");
+    let out = run(&env, &["--dry-run", "--", "rm", "-rf", "build"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(env.path("build/x").exists());
+    let out = run(&env, &["--dry-run", "--", "rm", "-rf", "/"]);
+    assert_eq!(out.status.code(), Some(20));
+}
+
+#[test]
+fn exit_status_and_argv_pass_through_untouched() {
+    let env = TestEnv::new();
+    let out = run(&env, &["--", "sh", "-c", "exit 3"]);
+    assert_eq!(out.status.code(), Some(3));
+    let out = env
+        .std_cmd(assert_cmd::cargo::cargo_bin("shellguard"))
+        .args(["run", "--", "printf", "[%s]"])
+        .arg("a b")
+        .arg("")
+        .arg("-x")
+        .arg("new\nline")
+        .arg(OsStr::from_bytes(b"\xff\xfe"))
+        .output()
+        .unwrap();
+    assert_eq!(out.stdout, b"[a b][][-x][new\nline][\xff\xfe]");
+}
+
+#[test]
+fn a_missing_program_is_reported_like_a_shell_does() {
+    let env = TestEnv::new();
+    let out = run(&env, &["--", "no-such-program-xyz"]);
+    assert_eq!(out.status.code(), Some(127));
+}
+
+#[test]
+fn shims_on_path_guard_scripts_without_recursion() {
+    let env = TestEnv::new();
+    let shims = env.mkdir("../shims");
+    std::os::unix::fs::symlink(assert_cmd::cargo::cargo_bin("shellguard"), shims.join("rm"))
+        .unwrap();
+    let path = format!("{}:{}", shims.display(), std::env::var("PATH").unwrap());
+    env.write("target/keep.txt", "precious");
+    env.symlink("target", "link");
+    env.write("junk.txt", "junk");
+
+    let sh = |script: &str| {
+        env.std_cmd("sh")
+            .env("PATH", &path)
+            .args(["-c", script])
+            .output()
+            .unwrap()
+    };
+    let out = sh("rm -rf link/");
+    assert_eq!(out.status.code(), Some(20), "{}", stderr(&out));
+    assert!(env.path("target/keep.txt").exists());
+
+    let out = sh("rm junk.txt");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "the real rm ran (no recursion into the shim): {}",
+        stderr(&out)
+    );
+    assert!(!env.path("junk.txt").exists());
+    let undo = env.cmd().arg("undo").output().unwrap();
+    assert_eq!(undo.status.code(), Some(0), "{}", stderr(&undo));
+    assert_eq!(
+        std::fs::read_to_string(env.path("junk.txt")).unwrap(),
+        "junk"
+    );
+}
+
+/// For each argv, guarded rm and plain rm on identical fixtures: same exit status, same
+/// stderr (banner aside), same resulting tree.
+#[test]
+fn guarded_rm_behaves_like_rm() {
+    let cases: &[&[&str]] = &[
+        &["missing"],
+        &["-f", "missing"],
+        &["dir"],
+        &["-r", "dir"],
+        &["-rf", "dir", "file"],
+        &["file", "missing", "file2"],
+        &[],
+        &["-d", "emptydir"],
+        &["-d", "dir"],
+        &["--", "-dash"],
+        &["-r", "."],
+        &["-r", "dir/.."],
+        &["-rfv", "dir"],
+        &["--recursive", "--force", "--", "dir", "-dash"],
+        &["--rec", "emptydir"],
+        &["-R", "link"],
+        &["link/"],
+        &["-i", "missing"],
+    ];
+    for case in cases {
+        let plain = TestEnv::new();
+        let guarded = TestEnv::new();
+        for env in [&plain, &guarded] {
+            env.write("dir/sub/f", "f");
+            env.write("file", "1");
+            env.write("file2", "2");
+            env.write("-dash", "d");
+            env.mkdir("emptydir");
+            env.symlink("dir", "link");
+        }
+        let expected = plain.std_cmd("rm").args(*case).output().unwrap();
+        let got = guarded
+            .std_cmd(assert_cmd::cargo::cargo_bin("shellguard"))
+            .args(["run", "--", "rm"])
+            .args(*case)
+            .output()
+            .unwrap();
+        assert_eq!(
+            got.status.code(),
+            expected.status.code(),
+            "exit status of rm {case:?}: {}",
+            stderr(&got)
+        );
+        assert_eq!(
+            program_stderr(&got),
+            stderr(&expected),
+            "stderr of rm {case:?}"
+        );
+        assert_eq!(
+            tree_state(&guarded.work()),
+            tree_state(&plain.work()),
+            "resulting tree of rm {case:?}"
+        );
+    }
+}
+
+#[test]
+fn crontab_remove_then_undo_restores_the_table() {
+    // The real crontab would edit this machine's spool: a stub keeps the table in the
+    // test directory and behaves like crontab for -l, -r and replacement from stdin.
+    let env = TestEnv::new();
+    let bin = env.mkdir("../bin");
+    let table = env.root().join("table");
+    std::fs::write(
+        bin.join("crontab"),
+        format!(
+            "#!/bin/sh\nt={t}\nwhile [ $# -gt 0 ]; do case \"$1\" in\n -u) shift;;\n -l) [ -f $t ] && exec cat $t; echo 'no crontab for root' >&2; exit 1;;\n -r) rm -f $t; exit 0;;\n -) cat > $t; exit 0;;\n *) cp \"$1\" $t; exit 0;;\n esac; shift; done\ncat > $t\n",
+            t = table.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(bin.join("crontab"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let entries = "30 3 * * * /usr/local/bin/backup\n@reboot /usr/local/bin/warm-cache\n";
+    std::fs::write(&table, entries).unwrap();
+
+    let out = env
+        .std_cmd(assert_cmd::cargo::cargo_bin("shellguard"))
+        .env("PATH", &path)
+        .args(["run", "--confirm", &env.host, "--", "crontab", "-r"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!table.exists(), "crontab -r ran");
+
+    let undo = env
+        .std_cmd(assert_cmd::cargo::cargo_bin("shellguard"))
+        .env("PATH", &path)
+        .arg("undo")
+        .output()
+        .unwrap();
+    assert_eq!(undo.status.code(), Some(0), "{}", stderr(&undo));
+    assert_eq!(std::fs::read_to_string(&table).unwrap(), entries);
+}
