@@ -1,0 +1,8 @@
+//! stub
+use super::{Analysis, Invocation};
+pub fn analyze(_inv: &Invocation) -> Analysis {
+    Analysis::default()
+}
+pub fn handles(_n: &str) -> bool {
+    false
+}
