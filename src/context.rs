@@ -23,6 +23,9 @@ pub struct Context {
     pub vars: HashMap<String, String>,
     /// Where the process runs (`review` starts from here unless `--cwd` says otherwise).
     pub cwd: Option<PathBuf>,
+    /// Analysing commands for another machine (`ssh HOST '...'`): the local filesystem
+    /// says nothing about its paths.
+    pub remote: bool,
     mounts: OnceCell<Vec<PathBuf>>,
     homes: OnceCell<Vec<PathBuf>>,
 }
@@ -75,6 +78,7 @@ impl Context {
             ssh,
             vars,
             cwd,
+            remote: false,
             mounts: OnceCell::new(),
             homes: OnceCell::new(),
         }
@@ -115,7 +119,7 @@ impl Context {
                     let (uid, dir, shell) = (fields.get(2)?, fields.get(5)?, fields.get(6)?);
                     let uid: u32 = uid.parse().ok()?;
                     // System accounts have "homes" such as / or /usr/sbin: only people count.
-                    let person = uid == 0 || (uid >= 1000 && uid < 65534);
+                    let person = uid == 0 || (1000..65534).contains(&uid);
                     let login = !shell.ends_with("nologin") && !shell.ends_with("false");
                     (person && login && *dir != "/").then(|| PathBuf::from(dir))
                 })
@@ -129,6 +133,9 @@ impl Context {
 
     /// What `lstat` says the path is.
     pub fn kind_of(&self, path: &Path) -> FileKind {
+        if self.remote {
+            return FileKind::Unknown;
+        }
         match std::fs::symlink_metadata(path) {
             Err(_) => FileKind::Missing,
             Ok(meta) => {
@@ -263,7 +270,7 @@ fn unescape_mountinfo(field: &str) -> PathBuf {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'\\'
-            && i + 3 < bytes.len() + 0
+            && i + 3 < bytes.len()
             && bytes[i + 1..i + 4].iter().all(u8::is_ascii_digit)
         {
             let n = u8::from_str_radix(&field[i + 1..i + 4], 8).unwrap_or(b'?');

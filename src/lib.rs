@@ -5,7 +5,17 @@
 //! and `judge` turn that into verdicts, `report` prints them.
 
 pub mod analyze;
+pub mod cli;
+pub mod cmd;
 pub mod context;
+pub mod error;
+pub mod interp;
+pub mod judge;
 pub mod model;
+pub mod policy;
+pub mod report;
 pub mod resolve;
+pub mod review;
 pub mod rules;
+pub mod snapshot;
+pub mod syntax;

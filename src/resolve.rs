@@ -38,16 +38,17 @@ pub fn resolve(ctx: &Context, cwd: Option<&Path>, operand: &OsStr) -> Resolved {
     };
     let path = normalize(&base.join(raw));
     let kind = ctx.kind_of(&path);
-    if kind == FileKind::Symlink && names_directory_contents(operand) {
-        if let Ok(real) = std::fs::canonicalize(&path) {
-            let real_kind = ctx.kind_of(&real);
-            if real_kind.is_dir() {
-                return Resolved {
-                    path: real,
-                    kind: real_kind,
-                    through_link: Some(path),
-                };
-            }
+    if kind == FileKind::Symlink
+        && names_directory_contents(operand)
+        && let Ok(real) = std::fs::canonicalize(&path)
+    {
+        let real_kind = ctx.kind_of(&real);
+        if real_kind.is_dir() {
+            return Resolved {
+                path: real,
+                kind: real_kind,
+                through_link: Some(path),
+            };
         }
     }
     Resolved {

@@ -64,6 +64,9 @@ rules! {
     UnknownTarget = "unknown-target", Confirm,
         "A target cannot be known before the command runs (a command substitution, a variable \
          that is not set here, xargs input), so shellguard cannot tell what would be destroyed.";
+    UnknownCode = "unknown-code", Confirm,
+        "A shell runs code review cannot see: a pipe into sh (curl ... | sh), a script that \
+         cannot be read, input from a file. Look at the code before running it.";
     Production = "production", Confirm,
         "The host belongs to an environment whose policy requires confirmation (typically \
          production): destructive commands need it, by typing the host name where the policy \

@@ -1,0 +1,388 @@
+//! Shell text → a tree of simple commands, through brush-parser. Everything else in
+//! shellguard sees only the types of this module, so the parser can be swapped.
+
+pub mod word;
+
+use brush_parser::ast;
+
+pub use word::{Param, ParamOp, Part, Word};
+
+/// A simple command as written: `VAR=x prog arg... >file`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimpleCommand {
+    /// The command's text, for reports.
+    pub text: String,
+    /// 1-based line of the command in the text.
+    pub line: usize,
+    pub assignments: Vec<(String, Word)>,
+    pub words: Vec<Word>,
+    pub redirects: Vec<Redirect>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redirect {
+    pub fd: Option<i32>,
+    pub kind: RedirectKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RedirectKind {
+    /// `<file`
+    Read(Word),
+    /// `>file`, `>|file`, `&>file`
+    Write(Word),
+    /// `>>file`, `&>>file`
+    Append(Word),
+    /// `<>file`
+    ReadWrite(Word),
+    /// `<<EOF` with its body; `expand` when the delimiter was unquoted.
+    HereDoc { body: String, expand: bool },
+    /// `<<<word`
+    HereString(Word),
+    /// `>&2`, `<&0`, process substitutions...
+    Other,
+}
+
+/// The structure that matters for analysis: what runs, in which order, in which
+/// directory scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Node {
+    Command(SimpleCommand),
+    /// Commands joined by `|`: each stage's stdin is the previous stage's stdout.
+    Pipeline(Vec<Node>),
+    /// Run one after another (lists, `&&`, `||`, bodies of if/case/while).
+    Sequence(Vec<Node>),
+    /// A subshell `( ... )`: `cd` inside does not leak out.
+    Subshell(Box<Node>),
+    /// `for NAME in WORDS; do BODY; done`
+    For {
+        name: String,
+        values: Option<Vec<Word>>,
+        body: Box<Node>,
+    },
+    /// A compound command with redirections applied to all of it.
+    Redirected(Box<Node>, Vec<Redirect>),
+    /// A function definition: its body may run later under its name.
+    Function {
+        name: String,
+        body: Box<Node>,
+    },
+}
+
+/// Text that is not valid bash, with the position of the problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+pub(crate) fn parser_options() -> brush_parser::ParserOptions {
+    brush_parser::ParserOptions {
+        enable_extended_globbing: true,
+        posix_mode: false,
+        sh_mode: false,
+        tilde_expansion_at_word_start: true,
+        tilde_expansion_after_colon: false,
+        ..Default::default()
+    }
+}
+
+/// Parses a whole text (a command line or a script).
+pub fn parse(text: &str) -> Result<Node, SyntaxError> {
+    let mut parser = brush_parser::Parser::new(std::io::Cursor::new(text), &parser_options());
+    let program = parser.parse_program().map_err(|e| syntax_error(text, e))?;
+    Ok(Node::Sequence(
+        program
+            .complete_commands
+            .iter()
+            .map(compound_list)
+            .collect(),
+    ))
+}
+
+fn syntax_error(text: &str, error: brush_parser::ParseError) -> SyntaxError {
+    use brush_parser::ParseError as P;
+    let end = || {
+        let line = text.lines().count().max(1);
+        let column = text.lines().last().map_or(0, |l| l.chars().count()) + 1;
+        (line, column)
+    };
+    let (line, column, message) = match &error {
+        P::ParsingNear(pos) => (pos.line, pos.column, "syntax error".to_string()),
+        P::ParsingAtEndOfInput => {
+            let (l, c) = end();
+            (
+                l,
+                c,
+                "syntax error: unexpected end of input (an unclosed quote, bracket or block?)"
+                    .to_string(),
+            )
+        }
+        P::Tokenizing { inner, position } => {
+            let (l, c) = position.as_ref().map_or_else(end, |p| (p.line, p.column));
+            (l, c, inner.to_string())
+        }
+    };
+    SyntaxError {
+        line,
+        column,
+        message,
+    }
+}
+
+fn compound_list(list: &ast::CompoundList) -> Node {
+    Node::Sequence(list.0.iter().map(|item| and_or(&item.0)).collect())
+}
+
+fn and_or(list: &ast::AndOrList) -> Node {
+    let mut nodes = vec![pipeline(&list.first)];
+    for next in &list.additional {
+        let (ast::AndOr::And(p) | ast::AndOr::Or(p)) = next;
+        nodes.push(pipeline(p));
+    }
+    Node::Sequence(nodes)
+}
+
+fn pipeline(p: &ast::Pipeline) -> Node {
+    if p.seq.len() == 1 {
+        command(&p.seq[0])
+    } else {
+        Node::Pipeline(p.seq.iter().map(command).collect())
+    }
+}
+
+fn command(c: &ast::Command) -> Node {
+    match c {
+        ast::Command::Simple(simple) => Node::Command(simple_command(simple)),
+        ast::Command::Compound(compound, redirects) => {
+            let node = compound_command(compound);
+            match redirects {
+                Some(list) => {
+                    Node::Redirected(Box::new(node), list.0.iter().map(redirect).collect())
+                }
+                None => node,
+            }
+        }
+        ast::Command::Function(f) => Node::Function {
+            name: f.fname.value.clone(),
+            body: Box::new(compound_command(&f.body.0)),
+        },
+        ast::Command::ExtendedTest(..) => Node::Sequence(Vec::new()),
+    }
+}
+
+fn compound_command(c: &ast::CompoundCommand) -> Node {
+    use ast::CompoundCommand as C;
+    match c {
+        C::BraceGroup(g) => compound_list(&g.list),
+        C::Subshell(s) => Node::Subshell(Box::new(compound_list(&s.list))),
+        C::ForClause(f) => Node::For {
+            name: f.variable_name.clone(),
+            values: f
+                .values
+                .as_ref()
+                .map(|ws| ws.iter().map(|w| Word::parse(&w.value)).collect()),
+            body: Box::new(compound_list(&f.body.list)),
+        },
+        C::ArithmeticForClause(f) => compound_list(&f.body.list),
+        C::CaseClause(case) => Node::Sequence(
+            case.cases
+                .iter()
+                .filter_map(|item| item.cmd.as_ref().map(compound_list))
+                .collect(),
+        ),
+        C::IfClause(i) => {
+            let mut nodes = vec![compound_list(&i.condition), compound_list(&i.then)];
+            for e in i.elses.iter().flatten() {
+                if let Some(cond) = &e.condition {
+                    nodes.push(compound_list(cond));
+                }
+                nodes.push(compound_list(&e.body));
+            }
+            Node::Sequence(nodes)
+        }
+        C::WhileClause(w) | C::UntilClause(w) => {
+            Node::Sequence(vec![compound_list(&w.0), compound_list(&w.1.list)])
+        }
+        C::Coprocess(c) => command(&c.body),
+        C::Arithmetic(_) => Node::Sequence(Vec::new()),
+    }
+}
+
+fn simple_command(c: &ast::SimpleCommand) -> SimpleCommand {
+    let mut out = SimpleCommand {
+        text: c.to_string(),
+        line: 0,
+        assignments: Vec::new(),
+        words: Vec::new(),
+        redirects: Vec::new(),
+    };
+    let mut first_line = None;
+    let mut note_line = |w: &ast::Word| {
+        if first_line.is_none() {
+            first_line = w.loc.as_ref().map(|l| l.start.line);
+        }
+    };
+    for item in c.prefix.iter().flat_map(|p| p.0.iter()) {
+        match item {
+            ast::CommandPrefixOrSuffixItem::AssignmentWord(assignment, word) => {
+                note_line(word);
+                let value = match &assignment.value {
+                    ast::AssignmentValue::Scalar(w) => Word::parse(&w.value),
+                    ast::AssignmentValue::Array(_) => Word::parse("$(array)"),
+                };
+                let name = match &assignment.name {
+                    ast::AssignmentName::VariableName(n) => n.clone(),
+                    ast::AssignmentName::ArrayElementName(n, _) => n.clone(),
+                };
+                out.assignments.push((name, value));
+            }
+            ast::CommandPrefixOrSuffixItem::Word(w) => {
+                note_line(w);
+                out.words.push(Word::parse(&w.value));
+            }
+            other => out.redirects.extend(prefix_redirect(other)),
+        }
+    }
+    if let Some(name) = &c.word_or_name {
+        note_line(name);
+        out.words.push(Word::parse(&name.value));
+    }
+    for item in c.suffix.iter().flat_map(|s| s.0.iter()) {
+        match item {
+            // `dd of=/dev/sda`: after the command name, name=value is an argument.
+            ast::CommandPrefixOrSuffixItem::AssignmentWord(_, w)
+            | ast::CommandPrefixOrSuffixItem::Word(w) => {
+                out.words.push(Word::parse(&w.value));
+            }
+            other => out.redirects.extend(prefix_redirect(other)),
+        }
+    }
+    out.line = first_line.unwrap_or(1);
+    out
+}
+
+fn prefix_redirect(item: &ast::CommandPrefixOrSuffixItem) -> Option<Redirect> {
+    match item {
+        ast::CommandPrefixOrSuffixItem::IoRedirect(r) => Some(redirect(r)),
+        _ => None,
+    }
+}
+
+fn redirect(r: &ast::IoRedirect) -> Redirect {
+    use ast::IoFileRedirectKind as K;
+    match r {
+        ast::IoRedirect::File(fd, kind, target) => {
+            let fd = fd.as_ref().map(|f| *f);
+            let word = match target {
+                ast::IoFileRedirectTarget::Filename(w) => Some(Word::parse(&w.value)),
+                _ => None,
+            };
+            let kind = match (kind, word) {
+                (K::Read, Some(w)) => RedirectKind::Read(w),
+                (K::Write | K::Clobber, Some(w)) => RedirectKind::Write(w),
+                (K::Append, Some(w)) => RedirectKind::Append(w),
+                (K::ReadAndWrite, Some(w)) => RedirectKind::ReadWrite(w),
+                _ => RedirectKind::Other,
+            };
+            Redirect { fd, kind }
+        }
+        ast::IoRedirect::HereDocument(fd, doc) => Redirect {
+            fd: fd.as_ref().map(|f| *f),
+            kind: RedirectKind::HereDoc {
+                body: doc.doc.value.clone(),
+                expand: doc.requires_expansion,
+            },
+        },
+        ast::IoRedirect::HereString(fd, w) => Redirect {
+            fd: fd.as_ref().map(|f| *f),
+            kind: RedirectKind::HereString(Word::parse(&w.value)),
+        },
+        ast::IoRedirect::OutputAndError(w, append) => {
+            let word = Word::parse(&w.value);
+            Redirect {
+                fd: None,
+                kind: if *append {
+                    RedirectKind::Append(word)
+                } else {
+                    RedirectKind::Write(word)
+                },
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn commands(node: &Node, out: &mut Vec<SimpleCommand>) {
+        match node {
+            Node::Command(c) => out.push(c.clone()),
+            Node::Pipeline(v) | Node::Sequence(v) => v.iter().for_each(|n| commands(n, out)),
+            Node::Subshell(n)
+            | Node::Redirected(n, _)
+            | Node::Function { body: n, .. }
+            | Node::For { body: n, .. } => commands(n, out),
+        }
+    }
+
+    fn simple(text: &str) -> Vec<SimpleCommand> {
+        let mut out = Vec::new();
+        commands(&parse(text).unwrap(), &mut out);
+        out
+    }
+
+    #[test]
+    fn name_equals_value_after_the_command_stays_an_argument() {
+        let c = &simple("dd if=/dev/zero of=/dev/sda bs=1M")[0];
+        assert_eq!(c.words.len(), 4);
+        assert_eq!(c.words[2].literal().unwrap(), "of=/dev/sda");
+        assert!(c.assignments.is_empty());
+    }
+
+    #[test]
+    fn prefix_assignments_and_redirects() {
+        let c = &simple("FOO=1 cmd a >out 2>&1")[0];
+        assert_eq!(c.assignments[0].0, "FOO");
+        assert_eq!(c.words.len(), 2);
+        assert!(matches!(c.redirects[0].kind, RedirectKind::Write(_)));
+    }
+
+    #[test]
+    fn heredoc_body_is_kept() {
+        let c = &simple("bash <<EOF\nrm -rf /tmp/x\nEOF\n")[0];
+        assert!(
+            matches!(&c.redirects[0].kind, RedirectKind::HereDoc { body, .. } if body.contains("rm -rf"))
+        );
+    }
+
+    #[test]
+    fn quoting_is_typed() {
+        let c = &simple(r#"rm -rf "$DIR/"* ~/x 'a b' $(date)"#)[0];
+        let parts = &c.words[2].alternatives[0];
+        assert!(
+            matches!(&parts[0], Part::DoubleQuoted(inner) if matches!(&inner[0], Part::Param(p) if p.name == "DIR"))
+        );
+        assert_eq!(parts[1], Part::Literal("*".into()));
+        assert_eq!(c.words[3].alternatives[0][0], Part::Tilde(None));
+        assert_eq!(c.words[4].literal().unwrap(), "a b");
+        assert!(matches!(
+            c.words[5].alternatives[0][0],
+            Part::CommandSubst(_)
+        ));
+    }
+
+    #[test]
+    fn braces_expand() {
+        let c = &simple("rm -rf /{usr,lib}")[0];
+        assert_eq!(c.words[2].alternatives.len(), 2);
+    }
+
+    #[test]
+    fn unclosed_quote_is_an_error_with_a_position() {
+        let e = parse("echo 'unclosed\nrm x").unwrap_err();
+        assert!(e.line >= 1, "{e:?}");
+    }
+}

@@ -1,0 +1,199 @@
+//! One test (at least) per incident of shared/INCIDENTS.md that review can show.
+//! Nothing here executes a destructive command except on fixtures in temp dirs.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::TestEnv;
+
+// 1. rsync over the root filesystem from the wrong directory.
+#[test]
+fn rsync_into_dot_from_root_is_blocked() {
+    let env = TestEnv::new();
+    let review = env.review_in(Path::new("/"), "rsync -aP /srv/lxc/root/ .");
+    review.expect("block", &["root-target", "cwd-sensitive"]);
+    assert!(
+        review.targets().contains(&"/".to_string()),
+        "{:?}",
+        review.targets()
+    );
+    assert!(
+        review.messages().contains("'.'"),
+        "the message names the operand as typed: {}",
+        review.messages()
+    );
+}
+
+#[test]
+fn cd_to_root_earlier_in_the_text_moves_relative_paths() {
+    let env = TestEnv::new();
+    env.review("cd / && rsync -aP /srv/lxc/root/ .")
+        .expect("block", &["root-target"]);
+    // From a project directory the same line is ordinary work.
+    env.mkdir("mirror");
+    env.review("rsync -aP ./mirror/ .").expect("allow", &[]);
+}
+
+#[test]
+fn removing_lib_from_root_in_a_hurry_is_blocked() {
+    let env = TestEnv::new();
+    let review = env.review_in(Path::new("/"), "rm -rf etc-backup lib/ var/cache/old");
+    review.expect("block", &["system-path", "cwd-sensitive"]);
+}
+
+// 2. The trailing slash that follows a symlink.
+#[test]
+fn trailing_slash_on_symlink_is_blocked_and_names_the_emptied_directory() {
+    let env = TestEnv::new();
+    env.write("target/keep.txt", "precious");
+    env.symlink("target", "link");
+    let review = env.review("rm -rf link/");
+    review.expect("block", &["symlink-trailing-slash"]);
+    let target = std::fs::canonicalize(env.path("target")).unwrap();
+    assert!(
+        review.messages().contains(&target.display().to_string()),
+        "{}",
+        review.messages()
+    );
+    assert_eq!(review.targets(), vec![target.display().to_string()]);
+
+    // Without the slash only the link goes: nothing to stop.
+    env.review("rm -rf link").expect("allow", &[]);
+}
+
+#[test]
+fn real_gnu_rm_empties_the_target_through_link_slash() {
+    // The behaviour the rule exists for, shown with the real rm on a fixture.
+    let env = TestEnv::new();
+    env.write("target/keep.txt", "precious");
+    env.symlink("target", "link");
+    let status = Command::new("rm")
+        .arg("-rf")
+        .arg("link/")
+        .current_dir(env.work())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(
+        env.path("link").symlink_metadata().is_ok(),
+        "the link stays"
+    );
+    assert!(
+        !env.path("target/keep.txt").exists(),
+        "the target's contents are gone"
+    );
+}
+
+// 3. Wrong host: the database directory on the primary.
+const CLUSTER_POLICY: &str = r#"
+[[environment]]
+name = "production"
+hosts = ["db*.cluster.example.com"]
+color = "red"
+confirm = "hostname"
+"#;
+
+#[test]
+fn emptying_the_database_directory_on_production_is_blocked() {
+    let env = TestEnv::new()
+        .with_host("db1.cluster.example.com")
+        .with_policy(CLUSTER_POLICY);
+    let review = env.review("rm -rf /var/lib/postgresql/15/main");
+    review.expect("block", &["protected-path", "production"]);
+    assert_eq!(review.json["context"]["environment"], "production");
+    assert_eq!(review.json["context"]["host"], "db1.cluster.example.com");
+}
+
+#[test]
+fn the_same_command_on_a_development_host_asks_first() {
+    let env = TestEnv::new()
+        .with_host("laptop")
+        .with_policy(CLUSTER_POLICY);
+    let review = env.review("rm -rf /var/lib/postgresql/15/main");
+    review.expect("confirm", &["protected-path"]);
+    assert!(!review.has_rule("production"));
+}
+
+#[test]
+fn review_can_pretend_to_be_the_primary() {
+    let env = TestEnv::new()
+        .with_host("laptop")
+        .with_policy(CLUSTER_POLICY);
+    let out = env
+        .cmd()
+        .args([
+            "review",
+            "--format",
+            "json",
+            "--host",
+            "db1.cluster.example.com",
+            "-c",
+            "rm -rf /var/lib/postgresql/15/main/*",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(20));
+}
+
+#[test]
+fn a_protect_entry_in_a_user_policy_blocks_a_temp_directory() {
+    let env = TestEnv::new();
+    let data = env.mkdir("pgdata");
+    let env = env.with_policy(&format!(
+        "[[protect]]\npaths = [\"{}\"]\nverdict = \"block\"\nreason = \"replica data\"\n",
+        data.display()
+    ));
+    env.review("rm -rf pgdata")
+        .expect("block", &["protected-path"]);
+    env.review("rm -rf pgdata/base")
+        .expect("block", &["protected-path"]);
+    env.review(&format!("rm -rf {}", env.work().display()))
+        .expect("block", &["protected-path"]);
+}
+
+#[test]
+fn production_makes_ordinary_deletes_ask() {
+    let env = TestEnv::new()
+        .with_host("db1.cluster.example.com")
+        .with_policy(CLUSTER_POLICY);
+    env.mkdir("build");
+    env.review("rm -rf build")
+        .expect("confirm", &["production"]);
+    // Harmless commands stay allowed, even on production.
+    env.review("ls -la; rm -f does-not-exist")
+        .expect("allow", &[]);
+}
+
+// 7. The empty variable.
+#[test]
+fn empty_variable_before_slash_star_is_blocked() {
+    let env = TestEnv::new();
+    let review = env.review(r#"rm -rf "$STEAMROOT/"*"#);
+    review.expect("block", &["unset-variable"]);
+    assert!(review.messages().contains("'/*'"), "{}", review.messages());
+}
+
+#[test]
+fn variable_from_a_substitution_may_be_empty_too() {
+    let env = TestEnv::new();
+    let script = "STEAMROOT=\"$(cd \"${0%/*}\" && echo $PWD)\"\nrm -rf \"$STEAMROOT/\"*\n";
+    env.review(script).expect("block", &["unset-variable"]);
+}
+
+#[test]
+fn guarded_variable_is_not_unset_variable() {
+    let env = TestEnv::new();
+    let review = env.review(r#"rm -rf "${STEAMROOT:?}/"*"#);
+    assert!(!review.has_rule("unset-variable"), "{:?}", review.rules());
+    assert_ne!(review.verdict(), "allow", "the target is still unknown");
+}
+
+#[test]
+fn a_known_variable_resolves() {
+    let env = TestEnv::new();
+    env.mkdir("steam/cache");
+    env.review("STEAMROOT=./steam; rm -rf \"$STEAMROOT/\"*")
+        .expect("allow", &[]);
+}

@@ -1,0 +1,343 @@
+//! Review looks through what executes (wrappers, nested shells, substitutions) and not
+//! into what is only data (echo, grep, comments, heredocs fed to cat).
+
+mod common;
+
+use common::TestEnv;
+
+#[test]
+fn commands_that_only_mention_danger_stay_allowed() {
+    let env = TestEnv::new();
+    for text in [
+        r#"echo "rm -rf /""#,
+        "printf 'rm -rf /\\n'",
+        "grep -r 'rm -rf /' .",
+        "git commit -m 'stop rm -rf / in the installer'",
+        "# rm -rf /\nls",
+        "cat <<EOF\nrm -rf /\nEOF",
+        "echo rm -rf / > notes.txt",
+        "ls /; cd / && ls; du -sh /var",
+        "man rm",
+        "rm --help",
+        "test -d / && echo root",
+    ] {
+        env.review(text).expect("allow", &[]);
+    }
+}
+
+#[test]
+fn ordinary_project_work_is_allowed() {
+    let env = TestEnv::new();
+    env.mkdir("build/obj");
+    env.write("build/obj/a.o", "x");
+    env.mkdir("src");
+    for text in [
+        "rm -rf ./build",
+        "rm -rf build/",
+        "rm -f build/obj/a.o",
+        "mkdir -p out && rm -r out",
+        "rmdir empty",
+    ] {
+        env.review(text).expect("allow", &[]);
+    }
+}
+
+#[test]
+fn wrappers_are_looked_through() {
+    let env = TestEnv::new();
+    for text in [
+        "sudo rm -rf /",
+        "sudo -u root -H rm -rf /",
+        "sudo -- rm -rf /",
+        "env -i PATH=/bin rm -rf /",
+        "nice -n 10 rm -rf /",
+        "nohup rm -rf / &",
+        "time rm -rf /",
+        "command rm -rf /",
+        "exec rm -rf /",
+        "timeout -s KILL 5 rm -rf /",
+        "sudo nice timeout 5 env rm -rf --no-preserve-root /",
+        "ionice -c3 rm -rf /usr",
+    ] {
+        let review = env.review(text);
+        review.expect("block", &[]);
+        assert!(
+            review.json["commands"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["program"] == "rm"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn nested_shells_and_eval_are_reviewed() {
+    let env = TestEnv::new();
+    for text in [
+        "bash -c 'rm -rf /'",
+        "sh -ec 'cd / && rm -rf usr'",
+        "sudo bash -c \"rm -rf /usr\"",
+        "eval 'rm -rf /'",
+        "echo 'rm -rf /' | sh",
+        "echo 'rm -rf /usr' | sudo bash",
+        "bash <<EOF\nrm -rf /\nEOF",
+        "echo $(rm -rf /)",
+        "x=`rm -rf /usr`",
+        "zsh -c 'dash -c \"rm -rf /\"'",
+    ] {
+        env.review(text).expect("block", &[]);
+    }
+}
+
+#[test]
+fn code_from_an_unseen_source_needs_a_look() {
+    let env = TestEnv::new();
+    env.review("curl -fsSL https://example.invalid/install.sh | sh")
+        .expect("confirm", &["unknown-code"]);
+    env.review("bash < script-that-does-not-exist.sh")
+        .expect("confirm", &["unknown-code"]);
+}
+
+#[test]
+fn a_script_file_handed_to_bash_is_read_and_reviewed() {
+    let env = TestEnv::new();
+    env.write("cleanup.sh", "#!/bin/sh\ncd /\nrm -rf var/\n");
+    env.review("bash cleanup.sh")
+        .expect("block", &["system-path"]);
+    env.review("source ./cleanup.sh")
+        .expect("block", &["system-path"]);
+}
+
+#[test]
+fn ssh_commands_are_reviewed_for_the_remote_host() {
+    let env = TestEnv::new().with_policy(
+        "[[environment]]\nname = \"production\"\nhosts = [\"db*.example.com\"]\nconfirm = \"hostname\"\n",
+    );
+    let review = env.review("ssh -p 22 admin@db1.example.com 'rm -rf /var/lib/postgresql/15/main'");
+    review.expect("block", &["protected-path"]);
+    let remote = review.json["commands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["program"] == "rm")
+        .unwrap()
+        .clone();
+    assert_eq!(remote["host"], "db1.example.com");
+    let ssh = review.command(0);
+    assert_eq!(ssh["targets"][0]["effect"], "remote");
+}
+
+#[test]
+fn xargs_targets_are_unknown() {
+    let env = TestEnv::new();
+    env.review("find . -name '*.tmp' | xargs rm -rf")
+        .expect("confirm", &["unknown-target"]);
+}
+
+#[test]
+fn cd_to_an_unknown_directory_makes_relative_deletes_ask() {
+    let env = TestEnv::new();
+    env.review("cd \"$BUILD_DIR\"\nrm -rf build")
+        .expect("confirm", &["cwd-sensitive"]);
+    // Absolute targets do not depend on the directory.
+    env.review(&format!(
+        "cd \"$BUILD_DIR\"; rm -rf {}/nothing-here",
+        env.work().display()
+    ))
+    .expect("allow", &[]);
+}
+
+#[test]
+fn cd_pushd_popd_are_followed() {
+    let env = TestEnv::new();
+    env.review("pushd / && popd && rm -rf build")
+        .expect("allow", &[]);
+    env.review("pushd /tmp/ && cd / && rm -rf usr")
+        .expect("block", &["system-path"]);
+    env.review("cd /usr; cd -; rm -rf build")
+        .expect("allow", &[]);
+    env.review("cd; cd /; rm -rf etc")
+        .expect("block", &["system-path"]);
+}
+
+#[test]
+fn variables_assigned_in_the_text_are_expanded() {
+    let env = TestEnv::new();
+    env.review("DIR=/usr; rm -rf $DIR")
+        .expect("block", &["system-path"]);
+    env.review("export TARGET=/; rm -rf --no-preserve-root \"$TARGET\"")
+        .expect("block", &["root-target"]);
+    env.review("DIR=${DIR:-/etc}; rm -rf \"$DIR\"")
+        .expect("block", &["system-path"]);
+    // A prefix assignment does not affect the expansion of its own command's words.
+    env.review("D=/usr rm -rf ./$D-backup").expect("allow", &[]);
+}
+
+#[test]
+fn loops_over_known_words_run_each_value() {
+    let env = TestEnv::new();
+    env.review("for d in build dist; do rm -rf \"$d\"; done")
+        .expect("allow", &[]);
+    env.review("for d in /usr /opt; do rm -rf \"$d\"; done")
+        .expect("block", &["system-path"]);
+}
+
+#[test]
+fn tilde_and_home_are_expanded() {
+    let env = TestEnv::new();
+    let home = env.mkdir("home");
+    let review = env
+        .cmd()
+        .env("HOME", &home)
+        .args(["review", "--format", "json", "-c", "rm -rf ~"])
+        .output()
+        .unwrap();
+    assert_eq!(review.status.code(), Some(20));
+    let json: serde_json::Value = serde_json::from_slice(&review.stdout).unwrap();
+    assert!(json.to_string().contains("home-dir"), "{json:#}");
+    let review = env
+        .cmd()
+        .env("HOME", &home)
+        .args(["review", "-c", "rm -rf \"$HOME\"/old-project"])
+        .output()
+        .unwrap();
+    assert_eq!(review.status.code(), Some(0));
+}
+
+#[test]
+fn globs_expand_against_the_filesystem() {
+    let env = TestEnv::new();
+    let review = env.review_in(std::path::Path::new("/"), "rm -rf /*");
+    review.expect("block", &["system-path"]);
+    assert!(
+        review.targets().contains(&"/usr".to_string()),
+        "{:?}",
+        review.targets()
+    );
+    env.write("logs/a.log", "");
+    env.write("logs/b.log", "");
+    let review = env.review("rm logs/*.log");
+    review.expect("allow", &[]);
+    assert_eq!(review.targets().len(), 2);
+}
+
+#[test]
+fn brace_alternatives_are_each_a_target() {
+    let env = TestEnv::new();
+    let review = env.review("rm -rf /{usr,opt}");
+    review.expect("block", &["system-path"]);
+    assert_eq!(
+        review.targets(),
+        vec!["/usr".to_string(), "/opt".to_string()]
+    );
+}
+
+#[test]
+fn unparseable_text_is_never_allowed() {
+    let env = TestEnv::new();
+    for text in [
+        "rm -rf 'unclosed",
+        "if true; then rm x",
+        "echo $(",
+        "rm -rf ( /",
+    ] {
+        let review = env.review(text);
+        assert_ne!(review.verdict(), "allow", "{text}");
+        assert!(
+            review.has_rule("unparseable"),
+            "{text}: {:?}",
+            review.rules()
+        );
+        assert!(
+            review.messages().contains("line"),
+            "the message gives the position: {}",
+            review.messages()
+        );
+    }
+}
+
+#[test]
+fn redirection_onto_an_existing_file_is_noted_and_snapshotted() {
+    let env = TestEnv::new();
+    env.write("config.yml", "keep: me");
+    let review = env.review("echo x > config.yml");
+    review.expect("allow", &["overwrite"]);
+    assert_eq!(review.command(0)["snapshot"], true);
+    env.review("echo x > /etc/passwd").expect("block", &[]);
+    env.review("echo x >> log.txt; echo y > /dev/null 2>&1")
+        .expect("allow", &[]);
+}
+
+#[test]
+fn reads_from_standard_input_and_files() {
+    let env = TestEnv::new();
+    env.write("script.sh", "cd /\nrm -rf usr\n");
+    let out = env
+        .cmd()
+        .args(["review", "--format", "json", "script.sh"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(20));
+    let out = env
+        .cmd()
+        .args(["review", "--format", "json", "-"])
+        .write_stdin("rm -rf /")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(20));
+    let out = env
+        .cmd()
+        .args(["review"])
+        .write_stdin("ls")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn usage_and_read_errors_have_their_own_codes() {
+    let env = TestEnv::new();
+    let out = env
+        .cmd()
+        .args(["review", "--format", "yaml", "-c", "ls"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = env
+        .cmd()
+        .args(["review", "no-such-script.sh"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-script.sh"));
+}
+
+#[test]
+fn json_has_the_keys_of_the_contract() {
+    let env = TestEnv::new();
+    let review = env.review_in(
+        std::path::Path::new("/"),
+        "rsync -aP /srv/lxc/root/ .; echo done",
+    );
+    let j = &review.json;
+    for key in ["host", "environment", "user", "cwd"] {
+        assert!(j["context"].get(key).is_some(), "context.{key}");
+    }
+    for cmd in j["commands"].as_array().unwrap() {
+        for key in [
+            "text", "argv", "program", "cwd", "verdict", "reasons", "targets", "snapshot",
+        ] {
+            assert!(cmd.get(key).is_some(), "commands[].{key} in {cmd}");
+        }
+        for r in cmd["reasons"].as_array().unwrap() {
+            assert!(r["rule"].is_string() && r["severity"].is_string() && r["message"].is_string());
+        }
+        for t in cmd["targets"].as_array().unwrap() {
+            assert!(t["path"].as_str().unwrap().starts_with('/'));
+            assert!(t["effect"].is_string() && t["exists"].is_boolean());
+        }
+    }
+    assert_eq!(j["commands"][1]["verdict"], "allow");
+}
