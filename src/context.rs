@@ -199,6 +199,9 @@ impl Context {
     /// whatever is stacked on them (LVM, dm-crypt, md RAID), found through
     /// `/sys/dev/block`. Writing to `/dev/sda` destroys `/` when `/dev/sda2` holds it.
     pub fn device_mounts(&self, device: &Path) -> Vec<PathBuf> {
+        if self.remote {
+            return Vec::new();
+        }
         let Ok(meta) = std::fs::metadata(device) else {
             return Vec::new();
         };

@@ -1136,3 +1136,768 @@ fn chmod_preserve_root_refuses_slash() {
     );
     assert_target(&a, root(), Effect::Modify, true, true);
 }
+
+// ---------------------------------------------------------------- find
+
+#[test]
+fn find_delete_in_project_lists_targets_without_confirmation() {
+    let w = World::new();
+    let proj = w.dir("proj");
+    w.file("proj/a.o", "");
+    for argv in [
+        &["find", ".", "-name", "*.o", "-delete"][..],
+        &["find", "-name", "*.o", "-delete"],
+        &[
+            "find", "-H", "-D", "tree", "-O3", ".", "-type", "f", "-delete",
+        ],
+        &[
+            "find", ".", "(", "-name", "*.o", "-o", "-name", "*.a", ")", "-delete",
+        ],
+        &["find", ".", "-newermt", "2020-01-01", "-delete"],
+    ] {
+        let a = case(&proj, argv, &["find-delete"], Verdict::Allow);
+        assert_target(&a, &proj, Effect::Delete, true, true);
+        assert!(a.reasons[0].message.contains("tests decide"));
+        assert!(a.snapshot);
+    }
+}
+
+#[test]
+fn find_delete_from_root_targets_root() {
+    let a = case(
+        Path::new("/tmp"),
+        &["find", "/", "-name", "core", "-delete"],
+        &["find-delete"],
+        Verdict::Allow,
+    );
+    assert_target(&a, root(), Effect::Delete, true, true);
+}
+
+#[test]
+fn find_option_arguments_are_not_actions() {
+    let w = World::new();
+    for argv in [
+        &["find", ".", "-name", "-delete"][..],
+        &["find", ".", "-path", "-exec", "-print"],
+        &["find", ".", "-printf", "-delete %p\\n"],
+        &["find", ".", "-exec", "rm", "{}"], // no ';': find refuses to run at all
+        &["find", ".", "-ok", "rm", "{}", "+"], // -ok takes no '+'
+        &["find", "--help"],
+    ] {
+        let a = case(&w.root, argv, &[], Verdict::Allow);
+        assert!(a.targets.is_empty(), "{argv:?}: {:#?}", a.targets);
+    }
+}
+
+#[test]
+fn find_exec_rm_deletes_below_the_start_paths() {
+    let w = World::new();
+    let proj = w.dir("proj");
+    let other = w.dir("other");
+    let o = other.display().to_string();
+    for argv in [
+        &[
+            "find", ".", "-name", "*.tmp", "-exec", "rm", "-rf", "{}", "+",
+        ][..],
+        &["find", ".", "-exec", "rm", "{}", ";"],
+        &["find", ".", "-execdir", "/bin/rm", "-f", "{}", "+"],
+        &["find", ".", "-ok", "rm", "{}", ";"],
+    ] {
+        let a = case(&proj, argv, &["find-delete"], Verdict::Allow);
+        assert_target(&a, &proj, Effect::Delete, true, true);
+    }
+    let a = case(
+        &proj,
+        &["find", ".", &o, "-exec", "rm", "-r", "{}", "+"],
+        &["find-delete"],
+        Verdict::Allow,
+    );
+    assert_target(&a, &proj, Effect::Delete, true, true);
+    assert_target(&a, &other, Effect::Delete, true, true);
+}
+
+#[test]
+fn find_exec_chmod_carries_the_embedded_reasons() {
+    let w = World::new();
+    let proj = w.dir("proj");
+    let www = w.dir("www").display().to_string();
+    let a = case(
+        &proj,
+        &[
+            "find", &www, "-type", "d", "-exec", "chmod", "-R", "777", "{}", ";",
+        ],
+        &["recursive-permissions"],
+        Verdict::Confirm,
+    );
+    assert_target(&a, &w.path("www"), Effect::Modify, true, true);
+    assert!(
+        !a.reasons[0].message.contains("{}"),
+        "{}",
+        a.reasons[0].message
+    );
+    let a = case(
+        &proj,
+        &[
+            "find", ".", "-type", "f", "-exec", "chmod", "644", "{}", "+",
+        ],
+        &[],
+        Verdict::Allow,
+    );
+    assert_target(&a, &proj, Effect::Modify, true, true);
+}
+
+#[test]
+fn find_exec_of_unguarded_programs_is_nothing() {
+    let w = World::new();
+    let a = case(
+        &w.root,
+        &["find", ".", "-exec", "grep", "-l", "rm -rf", "{}", "+"],
+        &[],
+        Verdict::Allow,
+    );
+    assert!(a.targets.is_empty());
+}
+
+#[test]
+fn find_exec_fixed_operands_are_ordinary_targets() {
+    let w = World::new();
+    let f = w.file("stamp", "");
+    let a = run(
+        &w.root,
+        &[
+            "find",
+            ".",
+            "-newer",
+            "x",
+            "-exec",
+            "rm",
+            &f.display().to_string(),
+            ";",
+        ],
+    );
+    assert_target(&a, &f, Effect::Delete, false, true);
+}
+
+#[test]
+fn find_exec_commands_are_exposed_for_review() {
+    let argv = args(&[
+        "/", "-name", "x", "-exec", "rm", "-f", "{}", ";", "-execdir", "sh", "-c", "echo {}", "+",
+        "-okdir", "mv", "{}", "/tmp", ";",
+    ]);
+    let cmds = shellguard::analyze::find::exec_commands(&argv);
+    let texts: Vec<Vec<String>> = cmds
+        .iter()
+        .map(|c| c.iter().map(|a| a.text().into_owned()).collect())
+        .collect();
+    // '+' ends -execdir only after '{}': here it does not, so -execdir runs to the next ';'.
+    assert_eq!(
+        texts,
+        vec![
+            vec!["rm", "-f", "{}"],
+            vec!["sh", "-c", "echo {}", "+", "-okdir", "mv", "{}", "/tmp"]
+        ]
+    );
+    let argv = args(&[".", "-exec", "rm", "{}", "+", "-exec", "touch", "{}", ";"]);
+    assert_eq!(shellguard::analyze::find::exec_commands(&argv).len(), 2);
+    assert!(
+        shellguard::analyze::find::exec_commands(&args(&[".", "-exec", "rm", "{}"])).is_empty()
+    );
+}
+
+#[test]
+fn find_delete_through_symlink_slash_is_flagged() {
+    let w = World::new();
+    let real = w.dir("real");
+    w.link("link", &real);
+    let a = case(
+        &w.root,
+        &["find", "link/", "-delete"],
+        &["find-delete", "symlink-trailing-slash"],
+        Verdict::Block,
+    );
+    assert_target(&a, &real, Effect::Delete, true, true);
+    let a = case(
+        &w.root,
+        &["find", "-L", "link", "-delete"],
+        &["find-delete"],
+        Verdict::Allow,
+    );
+    assert_target(&a, &real, Effect::Delete, true, true);
+    let a = run(&w.root, &["find", "link", "-delete"]);
+    assert_target(&a, &w.path("link"), Effect::Delete, false, true);
+}
+
+#[test]
+fn find_fprint_truncates_its_file() {
+    let w = World::new();
+    let out = w.file("list.txt", "old");
+    let a = case(
+        &w.root,
+        &["find", ".", "-fprint", "list.txt"],
+        &["overwrite"],
+        Verdict::Allow,
+    );
+    assert_target(&a, &out, Effect::Overwrite, false, true);
+}
+
+// ---------------------------------------------------------------- dd
+
+#[test]
+fn dd_onto_block_device_is_device_write() {
+    let w = World::new();
+    let dev = w.block_device("sdz", 7, 200);
+    let of = format!("of={}", dev.display());
+    for argv in [
+        &["dd", "if=/dev/zero", &of, "bs=1M", "count=10"][..],
+        &["dd", &of, "if=image.iso", "status=progress", "conv=fsync"],
+        &["dd", "of=/nonexistent", &of],
+    ] {
+        let a = case(&w.root, argv, &["device-write"], Verdict::Block);
+        assert_target(&a, &dev, Effect::Overwrite, false, true);
+    }
+    // Through a by-id style symlink, the target is the device node.
+    w.dir("by-id");
+    w.link("by-id/usb-Disk", &dev);
+    let a = case(
+        &w.root,
+        &["dd", "if=x.img", "of=by-id/usb-Disk"],
+        &["device-write"],
+        Verdict::Block,
+    );
+    assert_target(&a, &dev, Effect::Overwrite, false, true);
+    assert!(a.reasons[0].message.contains("by-id/usb-Disk"));
+}
+
+#[test]
+fn dd_onto_missing_dev_path_is_still_a_device() {
+    let a = case(
+        Path::new("/tmp"),
+        &["dd", "if=x.img", "of=/dev/sdzz-not-there"],
+        &["device-write"],
+        Verdict::Block,
+    );
+    assert!(a.reasons[0].message.contains("not present"));
+}
+
+#[test]
+fn dd_onto_the_device_holding_root_says_so() {
+    // A node with the same numbers as the root filesystem's device: stat only, no write.
+    let info = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
+    let Some(root_dev) = info.lines().find_map(|l| {
+        let f: Vec<&str> = l.split(' ').collect();
+        (f.get(4) == Some(&"/")).then(|| f[2].to_string())
+    }) else {
+        return;
+    };
+    let (major, minor) = root_dev.split_once(':').unwrap();
+    let (major, minor): (u64, u64) = (major.parse().unwrap(), minor.parse().unwrap());
+    if major == 0 {
+        return; // root on an overlay or tmpfs: no block device to imitate
+    }
+    let w = World::new();
+    let dev = w.block_device("rootdisk", major, minor);
+    let a = case(
+        &w.root,
+        &["dd", "if=/dev/zero", &format!("of={}", dev.display())],
+        &["device-write"],
+        Verdict::Block,
+    );
+    assert!(
+        a.reasons[0].message.contains("holds /"),
+        "{}",
+        a.reasons[0].message
+    );
+}
+
+#[test]
+fn dd_to_files_and_streams() {
+    let w = World::new();
+    let img = w.file("disk.img", "old");
+    let a = case(
+        &w.root,
+        &["dd", "if=/dev/zero", "of=disk.img", "bs=1k", "count=1"],
+        &["overwrite"],
+        Verdict::Allow,
+    );
+    assert_target(&a, &img, Effect::Overwrite, false, true);
+    assert!(a.snapshot);
+    let a = case(
+        &w.root,
+        &[
+            "dd",
+            "if=/dev/zero",
+            "of=disk.img",
+            "conv=notrunc",
+            "seek=4",
+        ],
+        &["overwrite"],
+        Verdict::Allow,
+    );
+    assert!(a.reasons[0].message.contains("in place"));
+    let a = case(
+        &w.root,
+        &[
+            "dd",
+            "if=log",
+            "of=disk.img",
+            "oflag=append",
+            "conv=notrunc",
+        ],
+        &[],
+        Verdict::Allow,
+    );
+    assert_target(&a, &img, Effect::Modify, false, true);
+    for argv in [
+        &["dd", "if=/dev/sda", "of=/dev/null", "bs=1M"][..],
+        &["dd", "if=/dev/sda", "of=new.img"],
+        &["dd", "if=/dev/sda"],
+        &["dd", "if=/dev/urandom", "of=/dev/stdout", "count=1"],
+        &["dd", "--help"],
+    ] {
+        let a = case(&w.root, argv, &[], Verdict::Allow);
+        assert!(a.targets.is_empty(), "{argv:?}");
+    }
+}
+
+#[test]
+fn dd_of_unknown_needs_confirmation() {
+    let argv = vec![
+        Arg::exact("dd"),
+        Arg::exact("if=x"),
+        Arg::inexact("of=$DISK"),
+    ];
+    let a = analyze_in(
+        &context(None),
+        Some(Path::new("/tmp")),
+        &argv,
+        Stdin::Terminal,
+    );
+    check(
+        &a,
+        &["dd", "if=x", "of=$DISK"],
+        &["unknown-target"],
+        Verdict::Confirm,
+    );
+}
+
+// ---------------------------------------------------------------- mkfs, wipefs, shred, partitioners
+
+#[test]
+fn mkfs_on_block_device_is_device_write() {
+    let w = World::new();
+    let dev = w.block_device("sdz1", 7, 201);
+    let d = dev.display().to_string();
+    for argv in [
+        &["mkfs.ext4", &d][..],
+        &["mkfs.ext4", "-L", "data", "-m", "0", &d],
+        &["mkfs.ext4", "-Ldata", "-F", &d, "1000"],
+        &["mke2fs", "-t", "ext4", &d],
+        &["mkfs", "-t", "ext4", &d],
+        &["mkfs", "-V", "-t", "xfs", "-f", &d],
+        &["mkfs.xfs", "-f", "-L", "x", &d],
+        &["mkfs.btrfs", "-f", "--label", "x", &d],
+        &["mkfs.vfat", "-F", "32", "-n", "BOOT", &d],
+        &["mkfs.fat", "-S", "512", "-s", "4", &d], // unknown value options: found by shape
+        &["mkswap", "-L", "swap", &d],
+    ] {
+        let a = case(&w.root, argv, &["device-write"], Verdict::Block);
+        assert_target(&a, &dev, Effect::Overwrite, false, true);
+    }
+    case(
+        root(),
+        &["mkfs.ext4", "/dev/sdzz9-missing"],
+        &["device-write"],
+        Verdict::Block,
+    );
+}
+
+#[test]
+fn mkfs_dry_runs_touch_nothing() {
+    let w = World::new();
+    let dev = w.block_device("sdz1", 7, 201);
+    let d = dev.display().to_string();
+    for argv in [
+        &["mke2fs", "-n", &d][..],
+        &["mkfs.ext4", "-n", "-L", "x", &d],
+        &["mkfs.xfs", "-N", &d],
+        &["mkfs.ext4", "-V"],
+    ] {
+        let a = case(&w.root, argv, &[], Verdict::Allow);
+        assert!(a.targets.is_empty(), "{argv:?}");
+    }
+}
+
+#[test]
+fn mkfs_on_an_image_file_is_an_overwrite_with_snapshot() {
+    let w = World::new();
+    let img = w.file("disk.img", "old");
+    let a = case(
+        &w.root,
+        &["mkfs.ext4", "-F", "disk.img"],
+        &["overwrite"],
+        Verdict::Allow,
+    );
+    assert_target(&a, &img, Effect::Overwrite, false, true);
+    assert!(a.snapshot);
+}
+
+#[test]
+fn wipefs_lists_unless_told_to_erase() {
+    let w = World::new();
+    let dev = w.block_device("sdz", 7, 200);
+    let d = dev.display().to_string();
+    for argv in [
+        &["wipefs", &d][..],
+        &["wipefs", "-n", "-a", &d],
+        &["wipefs", "--no-act", "--all", &d],
+        &["wipefs", "-J", "-O", "DEVICE,TYPE", &d],
+    ] {
+        let a = case(&w.root, argv, &[], Verdict::Allow);
+        assert!(a.targets.is_empty(), "{argv:?}");
+    }
+    for argv in [
+        &["wipefs", "-a", &d][..],
+        &["wipefs", "--all", "-f", &d],
+        &["wipefs", "-af", &d],
+        &["wipefs", "-o", "0x438", &d],
+        &["wipefs", "--off=0x438", &d],
+        &["wipefs", "-a", "-t", "ext4", &d],
+    ] {
+        let a = case(&w.root, argv, &["device-write"], Verdict::Block);
+        assert_target(&a, &dev, Effect::Overwrite, false, true);
+    }
+}
+
+#[test]
+fn shred_destroys_files_and_devices() {
+    let w = World::new();
+    let f = w.file("secret", "x");
+    let dev = w.block_device("sdz", 7, 200);
+    let a = case(
+        &w.root,
+        &["shred", "secret"],
+        &["overwrite"],
+        Verdict::Confirm,
+    );
+    assert_target(&a, &f, Effect::Overwrite, false, true);
+    assert!(a.snapshot);
+    for argv in [
+        &["shred", "-u", "secret"][..],
+        &["shred", "-n", "3", "-zu", "secret"],
+        &["shred", "--remove=wipesync", "secret"],
+    ] {
+        let a = case(&w.root, argv, &["overwrite"], Verdict::Confirm);
+        assert_target(&a, &f, Effect::Delete, false, true);
+    }
+    let a = case(
+        &w.root,
+        &["shred", "-n", "1", "-v", &dev.display().to_string()],
+        &["device-write"],
+        Verdict::Block,
+    );
+    assert_target(&a, &dev, Effect::Overwrite, false, true);
+    let a = case(&w.root, &["shred", "missing", "-"], &[], Verdict::Allow);
+    assert!(a.targets.is_empty());
+}
+
+#[test]
+fn partition_editors_list_or_write() {
+    let w = World::new();
+    let dev = w.block_device("sdz", 7, 200);
+    let d = dev.display().to_string();
+    for argv in [
+        &["fdisk", "-l", &d][..],
+        &["fdisk", "-l"],
+        &["fdisk", "--list", &d],
+        &["sfdisk", "-l", &d],
+        &["sfdisk", "--dump", &d],
+        &["sfdisk", "-d", &d],
+        &["sfdisk", "-J", &d],
+        &["sfdisk", "--no-act", &d],
+        &["sfdisk", "--part-type", &d, "1"],
+        &["gdisk", "-l", &d],
+        &["sgdisk", "-p", &d],
+        &["sgdisk", "--print", &d],
+        &["sgdisk", "-i", "1", &d],
+        &["sgdisk", "--pretend", "-Z", &d],
+        &["parted", &d, "print"],
+        &["parted", "-s", &d, "unit", "s", "print"],
+        &["parted", "-l"],
+        &["cfdisk", "-r", &d],
+    ] {
+        let a = case(&w.root, argv, &[], Verdict::Allow);
+        assert!(a.targets.is_empty(), "{argv:?}");
+    }
+    for argv in [
+        &["sfdisk", &d][..],
+        &["sfdisk", "--delete", &d, "2"],
+        &["sfdisk", "--part-type", &d, "1", "83"],
+        &["sgdisk", "-Z", &d],
+        &["sgdisk", "--zap-all", &d],
+        &["sgdisk", "-n", "1:0:0", "-t", "1:8300", &d],
+        &["sgdisk", "--new=1:0:0", &d],
+        &["parted", "-s", &d, "mklabel", "gpt"],
+        &[
+            "parted", "--script", &d, "mkpart", "primary", "ext4", "0%", "100%",
+        ],
+        &["blkdiscard", &d],
+        &["blkdiscard", "-f", "-o", "0", "-l", "1M", &d],
+    ] {
+        let a = case(&w.root, argv, &["device-write"], Verdict::Block);
+        assert_target(&a, &dev, Effect::Overwrite, false, true);
+    }
+    // Interactive editors write only when told to: confirm, not block.
+    for argv in [
+        &["fdisk", &d][..],
+        &["gdisk", &d],
+        &["parted", &d],
+        &["cfdisk", &d],
+    ] {
+        let a = case(&w.root, argv, &["device-write"], Verdict::Confirm);
+        assert_target(&a, &dev, Effect::Overwrite, false, true);
+    }
+}
+
+// ---------------------------------------------------------------- truncate
+
+#[test]
+fn truncate_that_may_shrink_is_an_overwrite() {
+    let w = World::new();
+    let f = w.file("log", "data");
+    w.file("ref", "");
+    for argv in [
+        &["truncate", "-s", "0", "log"][..],
+        &["truncate", "-s0", "log"],
+        &["truncate", "--size=0", "log"],
+        &["truncate", "--si", "0", "log"],
+        &["truncate", "-s", "-5", "log"],
+        &["truncate", "-s", "<1K", "log"],
+        &["truncate", "-s", "/4K", "log"],
+        &["truncate", "-r", "ref", "log"],
+        &["truncate", "-c", "-s", "10", "log"],
+    ] {
+        let a = case(&w.root, argv, &["overwrite"], Verdict::Allow);
+        assert_target(&a, &f, Effect::Overwrite, false, true);
+        assert!(a.snapshot, "{argv:?}");
+    }
+}
+
+#[test]
+fn truncate_that_only_grows_or_creates_loses_nothing() {
+    let w = World::new();
+    let f = w.file("log", "data");
+    for argv in [
+        &["truncate", "-s", "+1M", "log"][..],
+        &["truncate", "-s", ">1M", "log"],
+        &["truncate", "-s", "%4K", "log"],
+    ] {
+        let a = case(&w.root, argv, &[], Verdict::Allow);
+        assert_target(&a, &f, Effect::Modify, false, true);
+        assert!(!a.snapshot);
+    }
+    for argv in [
+        &["truncate", "-s", "0", "new"][..],
+        &["truncate", "-c", "-s", "0", "new"],
+        &["truncate", "log"],
+    ] {
+        let a = case(&w.root, argv, &[], Verdict::Allow);
+        assert!(a.targets.is_empty(), "{argv:?}");
+    }
+}
+
+// ---------------------------------------------------------------- crontab
+
+fn crontab(argv: &[&str], stdin: Stdin) -> Analysis {
+    analyze_in(&context(None), Some(Path::new("/tmp")), &args(argv), stdin)
+}
+
+fn crontab_path(a: &Analysis) -> &Path {
+    let p = a.targets[0].path.as_path();
+    assert!(p.starts_with("/var/spool/cron"), "{}", p.display());
+    p
+}
+
+#[test]
+fn crontab_r_removes_the_whole_table() {
+    for argv in [
+        &["crontab", "-r"][..],
+        &["crontab", "-ir"],
+        &["crontab", "-i", "-r"],
+        &["crontab", "-r", "-u", "alice"],
+    ] {
+        let a = crontab(argv, Stdin::Terminal);
+        check(&a, argv, &["crontab-remove"], Verdict::Confirm);
+        assert_eq!(a.targets[0].effect, Effect::Delete);
+        assert!(crontab_path(&a).ends_with("alice"));
+        assert!(a.snapshot);
+    }
+    for argv in [
+        &["crontab", "-u", "root", "-r"][..],
+        &["crontab", "-uroot", "-r"],
+        &["crontab", "-ruroot"],
+    ] {
+        let a = crontab(argv, Stdin::Terminal);
+        check(&a, argv, &["crontab-remove"], Verdict::Confirm);
+        assert!(crontab_path(&a).ends_with("root"), "{argv:?}");
+        assert!(a.reasons[0].instead.as_deref().unwrap().contains("-u root"));
+    }
+}
+
+#[test]
+fn crontab_from_file_or_stdin_replaces_the_table() {
+    let a = crontab(&["crontab", "jobs.txt"], Stdin::Terminal);
+    check(
+        &a,
+        &["crontab", "jobs.txt"],
+        &["crontab-replace"],
+        Verdict::Confirm,
+    );
+    assert_eq!(a.targets[0].effect, Effect::Overwrite);
+    assert!(a.snapshot);
+    let a = crontab(
+        &["crontab", "-u", "bob", "-"],
+        Stdin::Data(Some("* * * * * true\n".into())),
+    );
+    check(
+        &a,
+        &["crontab", "-u", "bob", "-"],
+        &["crontab-replace"],
+        Verdict::Confirm,
+    );
+    assert!(crontab_path(&a).ends_with("bob"));
+    assert!(a.reasons[0].message.contains("1 line"));
+    let a = crontab(&["crontab"], Stdin::Data(Some(String::new())));
+    assert!(a.reasons[0].message.contains("empty table"));
+    let a = crontab(&["crontab"], Stdin::Terminal);
+    check(&a, &["crontab"], &["crontab-replace"], Verdict::Confirm);
+    assert!(a.reasons[0].message.contains("terminal"));
+    let a = crontab(&["crontab", "/dev/null"], Stdin::Terminal);
+    assert!(a.reasons[0].message.contains("empty table"));
+}
+
+#[test]
+fn crontab_edit_is_allowed_with_a_snapshot_and_list_is_nothing() {
+    let a = crontab(&["crontab", "-e"], Stdin::Terminal);
+    check(&a, &["crontab", "-e"], &["crontab-replace"], Verdict::Allow);
+    assert_eq!(a.targets[0].effect, Effect::Modify);
+    assert!(a.snapshot);
+    for argv in [
+        &["crontab", "-l"][..],
+        &["crontab", "-u", "bob", "-l"],
+        &["crontab", "-lu", "bob"],
+    ] {
+        let a = crontab(argv, Stdin::Terminal);
+        check(&a, argv, &[], Verdict::Allow);
+        assert!(a.targets.is_empty());
+    }
+}
+
+// ---------------------------------------------------------------- reboot family
+
+fn reboots(argv: &[&str]) -> Analysis {
+    let a = case(Path::new("/tmp"), argv, &["reboot"], Verdict::Confirm);
+    let t = &a.targets[0];
+    assert_eq!(t.effect, Effect::Reboot, "{argv:?}");
+    assert_ne!(t.path, root(), "a reboot must never look like a target '/'");
+    a
+}
+
+#[test]
+fn reboot_family_reboots_the_host() {
+    for argv in [
+        &["reboot"][..],
+        &["reboot", "-f"],
+        &["poweroff"],
+        &["halt"],
+        &["halt", "-p"],
+        &["shutdown", "-r", "now"],
+        &["shutdown", "-h", "+5"],
+        &["shutdown", "now"],
+        &["shutdown"],
+        &["shutdown", "-r", "23:00", "maintenance"],
+        &["init", "0"],
+        &["init", "6"],
+        &["telinit", "6"],
+        &["init", "1"],
+        &["telinit", "S"],
+        &["systemctl", "reboot"],
+        &["systemctl", "--no-block", "reboot"],
+        &["systemctl", "-i", "reboot"],
+        &["systemctl", "reboot", "--force"],
+        &["systemctl", "--force", "--force", "poweroff"],
+        &["systemctl", "halt"],
+        &["systemctl", "kexec"],
+        &["systemctl", "soft-reboot"],
+        &["systemctl", "rescue"],
+        &["systemctl", "emergency"],
+        &["systemctl", "isolate", "reboot.target"],
+        &["systemctl", "isolate", "rescue"],
+        &["systemctl", "start", "reboot.target"],
+        &["systemctl", "start", "systemd-reboot.service"],
+        &[
+            "systemctl",
+            "--job-mode",
+            "replace-irreversibly",
+            "start",
+            "poweroff.target",
+        ],
+        &["systemctl", "--when=+10min", "reboot"],
+    ] {
+        let a = reboots(argv);
+        assert_eq!(a.targets[0].path, Path::new("host:testhost"), "{argv:?}");
+    }
+    let a = reboots(&["shutdown", "-r", "+5"]);
+    assert!(a.reasons[0].message.contains("in 5 minute"));
+}
+
+#[test]
+fn reboot_family_harmless_forms_touch_nothing() {
+    for argv in [
+        &["reboot", "--help"][..],
+        &["reboot", "-w"],
+        &["halt", "--wtmp-only"],
+        &["shutdown", "-c"],
+        &["shutdown", "-k", "now"],
+        &["shutdown", "--help"],
+        &["init", "3"],
+        &["init", "q"],
+        &["telinit", "u"],
+        &["systemctl", "status"],
+        &["systemctl", "restart", "nginx"],
+        &["systemctl", "start", "reboot-notify.service"],
+        &["systemctl", "--dry-run", "reboot"],
+        &["systemctl", "--user", "start", "reboot.target"],
+        &["systemctl", "--when=cancel", "reboot"],
+        &["systemctl", "list-timers"],
+        &["systemctl", "--help"],
+        &["systemctl"],
+    ] {
+        let a = case(Path::new("/tmp"), argv, &[], Verdict::Allow);
+        assert!(a.targets.is_empty(), "{argv:?}");
+    }
+}
+
+#[test]
+fn systemctl_reboot_of_another_host_names_it() {
+    let a = reboots(&["systemctl", "-H", "admin@db1.example.com", "reboot"]);
+    assert_eq!(a.targets[0].path, Path::new("host:db1.example.com"));
+    let a = reboots(&["systemctl", "--host=db2", "reboot"]);
+    assert_eq!(a.targets[0].path, Path::new("host:db2"));
+}
+
+#[test]
+fn reboot_over_ssh_says_the_session_goes_too() {
+    let mut ctx = context(None);
+    ctx.ssh = true;
+    let a = analyze_in(
+        &ctx,
+        Some(Path::new("/")),
+        &args(&["reboot"]),
+        Stdin::Terminal,
+    );
+    assert!(
+        a.reasons[0].message.contains("SSH"),
+        "{}",
+        a.reasons[0].message
+    );
+}

@@ -213,6 +213,9 @@ impl Invocation<'_> {
     /// Where `path` leads once every symlink in it is followed, and what is there
     /// (`stat` rather than `lstat`); None when it leads nowhere (missing, dangling, a loop).
     pub fn follow(&self, path: &Path) -> Option<(PathBuf, FileKind)> {
+        if self.ctx.remote {
+            return None; // another machine's paths: the local filesystem says nothing
+        }
         let real = std::fs::canonicalize(path).ok()?;
         let kind = self.ctx.kind_of(&real);
         Some((real, kind))
