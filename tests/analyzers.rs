@@ -1901,3 +1901,66 @@ fn reboot_over_ssh_says_the_session_goes_too() {
         a.reasons[0].message
     );
 }
+
+#[test]
+fn rsync_of_a_missing_file_onto_an_existing_file_overwrites_it() {
+    // In a script the source may be built by an earlier line.
+    let w = World::new();
+    let dest = w.file("releases/app.tar.gz", "old");
+    let a = case(
+        &w.root,
+        &["rsync", "-a", "build/app.tar.gz", "releases/app.tar.gz"],
+        &["overwrite"],
+        Verdict::Allow,
+    );
+    assert_target(&a, &dest, Effect::Overwrite, false, true);
+    let a = run(&w.root, &["rsync", "-a", "build/app.tar.gz", "releases"]);
+    assert_target(&a, &dest, Effect::Overwrite, true, true);
+}
+
+#[test]
+fn chmod_recursive_on_a_single_file_is_no_tree() {
+    let w = World::new();
+    let proj = w.dir("proj");
+    let f = w.file("notes.txt", "");
+    let a = case(
+        &proj,
+        &["chmod", "-R", "600", &f.display().to_string()],
+        &[],
+        Verdict::Allow,
+    );
+    assert_target(&a, &f, Effect::Modify, false, true);
+}
+
+// ---------------------------------------------------------------- rm (the example analyzer), GNU corner cases
+
+#[test]
+fn rm_double_dash_makes_dash_rf_a_file_name() {
+    let w = World::new();
+    let f = w.file("-rf", "");
+    w.dir("dir");
+    let a = case(&w.root, &["rm", "--", "-rf", "dir"], &[], Verdict::Allow);
+    assert_target(&a, &f, Effect::Delete, false, true);
+    no_target(&a, &w.path("dir")); // no -r: rm refuses the directory
+    let a = case(&w.root, &["rm", "--rec", "-f", "dir"], &[], Verdict::Allow);
+    assert_target(&a, &w.path("dir"), Effect::Delete, true, true);
+}
+
+#[test]
+fn rm_rf_link_slash_empties_the_target_like_real_rm() {
+    let w = World::new();
+    let real = w.dir("real");
+    w.file("real/f", "");
+    w.link("link", &real);
+    let a = case(
+        &w.root,
+        &["rm", "-rf", "link/"],
+        &["symlink-trailing-slash"],
+        Verdict::Block,
+    );
+    assert_target(&a, &real, Effect::Delete, true, true);
+    let out = w.run_tool("", &["rm", "-rf", "link/"]);
+    assert!(out.status.success());
+    assert!(w.path("link").symlink_metadata().is_ok(), "the link stays");
+    assert!(!w.path("real/f").exists(), "the target is emptied");
+}

@@ -87,7 +87,7 @@ pub fn analyze(inv: &Invocation) -> Analysis {
         if !arg.exact {
             inv.unknown_operand(arg, Effect::Modify, &mut analysis);
         }
-        if recursive && !ordinary_below_cwd(inv, &target.path) {
+        if target.recursive && !ordinary_below_cwd(inv, &target.path) {
             analysis
                 .reason(
                     Rule::RecursivePermissions,

@@ -640,7 +640,8 @@ fn sfdisk(inv: &Invocation) -> Analysis {
     analysis
 }
 
-const SGDISK_VALUED: &str = "aAbcdEfFhiIjlnrRtTuUB";
+/// Short options of sgdisk that take a value (`-n 1:0:0`, `-t 1:8300`, ...).
+const SGDISK_VALUED: &str = "aAbcdhijklmMnNrRtTuU";
 const SGDISK_READS: &[&str] = &[
     "-p",
     "--print",
@@ -720,8 +721,9 @@ fn long_takes_value(name: &str) -> bool {
             | "--backup"
             | "--change-name"
             | "--delete"
-            | "--end-of-largest"
-            | "--first-in-largest"
+            | "--gpttombr"
+            | "--adjust-main-table"
+            | "--move-backup-table"
             | "--hybrid"
             | "--info"
             | "--partition-guid"

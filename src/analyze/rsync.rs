@@ -368,8 +368,11 @@ fn destination_landings(
             inv.resolve(source).kind
         };
         let contents = copies_contents(path_part(&text));
-        // Unknown or missing (e.g. created earlier in a script): a directory when recursing.
-        let source_is_dir = kind.is_dir() || contents || (!kind.exists() && recursive);
+        // Unknown or missing (e.g. created earlier in a script): a directory when
+        // recursing, unless it is copied onto an existing file.
+        let onto_file = dest_kind.exists() && !dest_kind.is_dir();
+        let source_is_dir =
+            kind.is_dir() || contents || (!kind.exists() && recursive && !onto_file);
         if kind.exists() && kind.is_dir() && !dirs {
             continue; // "skipping directory"
         }
