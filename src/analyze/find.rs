@@ -248,10 +248,10 @@ pub fn analyze(inv: &Invocation) -> Analysis {
                 if reason.rule == Rule::UnknownTarget && reason.message.contains(PLACEHOLDER) {
                     continue;
                 }
-                reason.message = format!(
-                    "-exec {program}: {}",
-                    reason.message.replace(&format!("/{PLACEHOLDER}"), "/…")
-                );
+                let below = format!("/{PLACEHOLDER}");
+                reason.message =
+                    format!("-exec {program}: {}", reason.message.replace(&below, "/…"));
+                reason.instead = reason.instead.map(|i| i.replace(&below, ""));
                 if !analysis.reasons.contains(&reason) {
                     analysis.reasons.push(reason);
                 }

@@ -499,9 +499,10 @@ fn remove_sources(
             Rule::RsyncDelete,
             severity,
             format!(
-                "--remove-source-files: {} lose every file once it is transferred (directories \
+                "--remove-source-files: {} {} every file once it is transferred (directories \
                  stay); the copy at the destination is then the only one",
-                names.join(", ")
+                names.join(", "),
+                if names.len() == 1 { "loses" } else { "lose" }
             ),
         )
         .instead(
