@@ -1235,6 +1235,8 @@ fn find_exec_chmod_carries_the_embedded_reasons() {
         "{}",
         a.reasons[0].message
     );
+    let instead = a.reasons[0].instead.as_deref().unwrap_or_default();
+    assert!(!instead.contains("/{}"), "{instead}");
     let a = case(
         &proj,
         &[
