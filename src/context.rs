@@ -205,6 +205,69 @@ impl Context {
             .collect()
     }
 
+    /// Where a block device's data is mounted: the device itself, its partitions, and
+    /// whatever is stacked on them (LVM, dm-crypt, md RAID), found through
+    /// `/sys/dev/block`. Writing to `/dev/sda` destroys `/` when `/dev/sda2` holds it.
+    pub fn device_mounts(&self, device: &Path) -> Vec<PathBuf> {
+        if self.remote {
+            return Vec::new();
+        }
+        let Ok(meta) = std::fs::metadata(device) else {
+            return Vec::new();
+        };
+        if !meta.file_type().is_block_device() {
+            return Vec::new();
+        }
+        let rdev = meta.rdev();
+        let mut devs = vec![rdev];
+        let mut queue = vec![PathBuf::from(format!(
+            "/sys/dev/block/{}:{}",
+            nix::sys::stat::major(rdev),
+            nix::sys::stat::minor(rdev)
+        ))];
+        // Partitions are subdirectories with a `dev` file; holders are under `holders/`.
+        while let Some(dir) = queue.pop() {
+            if devs.len() > 256 {
+                break;
+            }
+            let children = std::fs::read_dir(&dir)
+                .into_iter()
+                .flatten()
+                .chain(std::fs::read_dir(dir.join("holders")).into_iter().flatten())
+                .flatten();
+            for child in children {
+                let Ok(text) = std::fs::read_to_string(child.path().join("dev")) else {
+                    continue;
+                };
+                let Some((major, minor)) = text.trim().split_once(':') else {
+                    continue;
+                };
+                let (Ok(major), Ok(minor)) = (major.parse(), minor.parse()) else {
+                    continue;
+                };
+                let dev = nix::sys::stat::makedev(major, minor);
+                if !devs.contains(&dev) {
+                    devs.push(dev);
+                    queue.push(PathBuf::from(format!("/sys/dev/block/{major}:{minor}")));
+                }
+            }
+        }
+        let mut mounts: Vec<PathBuf> = std::fs::read_to_string("/proc/self/mountinfo")
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|line| {
+                let fields: Vec<&str> = line.split(' ').collect();
+                let (major, minor) = fields.get(2)?.split_once(':')?;
+                let dev = nix::sys::stat::makedev(major.parse().ok()?, minor.parse().ok()?);
+                devs.contains(&dev).then(|| unescape_mountinfo(fields[4]))
+            })
+            .chain(self.mounted_at(device))
+            .collect();
+        mounts.sort();
+        mounts.dedup();
+        mounts
+    }
+
     pub fn os_var(&self, name: &str) -> Option<OsString> {
         self.var(name).map(OsString::from)
     }

@@ -89,6 +89,11 @@ rules! {
         "rsync with --delete (or --remove-source-files) deletes files: at the destination, every \
          file the source lacks; a wrong direction or a missing trailing slash deletes the good \
          copy. Try it first with --dry-run (-n) --itemize-changes.";
+    FindDelete = "find-delete", Allow,
+        "find -delete (or -exec rm ...) deletes whatever the tests match below each start path; \
+         which files that is depends on the tests and cannot be known in advance, so the whole \
+         tree below each start path counts as at risk. Run it with -print instead of -delete \
+         first to see the list.";
     SyncDelete = "sync-delete", Confirm,
         "A cloud or rclone sync makes the destination identical to the source and deletes \
          whatever the source lacks; swapping the two arguments wipes the good copy. Run it with \

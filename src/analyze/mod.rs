@@ -6,8 +6,20 @@
 
 pub mod opts;
 
+pub mod chmod;
+pub mod cp;
+pub mod crontab;
+pub mod dd;
+mod dest;
+pub mod device;
+pub mod find;
+pub mod ln;
+pub mod mv;
+pub mod reboot;
 pub mod rm;
 pub mod rmdir;
+pub mod rsync;
+pub mod truncate;
 
 use std::borrow::Cow;
 use std::ffi::{OsStr, OsString};
@@ -106,6 +118,19 @@ pub fn analyzer_for(name: &str) -> Option<fn(&Invocation) -> Analysis> {
     let f: fn(&Invocation) -> Analysis = match name {
         "rm" | "unlink" => rm::analyze,
         "rmdir" => rmdir::analyze,
+        "rsync" => rsync::analyze,
+        "mv" => mv::analyze,
+        "cp" => cp::analyze,
+        "ln" => ln::analyze,
+        "chmod" | "chown" | "chgrp" => chmod::analyze,
+        "find" => find::analyze,
+        "dd" => dd::analyze,
+        "truncate" => truncate::analyze,
+        "crontab" => crontab::analyze,
+        "reboot" | "shutdown" | "poweroff" | "halt" | "init" | "telinit" | "systemctl" => {
+            reboot::analyze
+        }
+        name if device::handles(name) => device::analyze,
         _ => return None,
     };
     Some(f)
@@ -183,6 +208,33 @@ impl Invocation<'_> {
                 ));
         }
         self.target_from(arg, resolved, effect, true)
+    }
+
+    /// Where `path` leads once every symlink in it is followed, and what is there
+    /// (`stat` rather than `lstat`); None when it leads nowhere (missing, dangling, a loop).
+    pub fn follow(&self, path: &Path) -> Option<(PathBuf, FileKind)> {
+        if self.ctx.remote {
+            return None; // another machine's paths: the local filesystem says nothing
+        }
+        let real = std::fs::canonicalize(path).ok()?;
+        let kind = self.ctx.kind_of(&real);
+        Some((real, kind))
+    }
+
+    /// Like [`Invocation::resolve`], but a final symlink is followed too, as programs do
+    /// that `stat` their operand (a destination directory, `of=` of dd, chmod's files).
+    pub fn resolve_followed(&self, arg: &Arg) -> Resolved {
+        let resolved = self.resolve(arg);
+        if resolved.kind == FileKind::Symlink
+            && let Some((path, kind)) = self.follow(&resolved.path)
+        {
+            return Resolved {
+                path,
+                kind,
+                through_link: None,
+            };
+        }
+        resolved
     }
 
     /// A reason for an operand that cannot be known before the command runs.

@@ -94,16 +94,22 @@ impl Parsed<'_> {
 /// Parses `args` (argv without the program name) the way getopt_long does with
 /// permutation: options may follow operands until `--`.
 pub fn parse<'a>(defs: &[OptDef], args: &'a [Arg]) -> Parsed<'a> {
-    parse_with(defs, args, true)
+    parse_with(defs, args, true, true)
+}
+
+/// Like [`parse`], but long options must be written in full: programs built on popt
+/// (rsync, sgdisk) refuse `--dry` for `--dry-run` instead of expanding it.
+pub fn parse_unabbreviated<'a>(defs: &[OptDef], args: &'a [Arg]) -> Parsed<'a> {
+    parse_with(defs, args, true, false)
 }
 
 /// Like [`parse`], but options end at the first operand (POSIX order; used for programs
 /// whose operands are themselves commands, such as `sudo` and `env`).
 pub fn parse_until_operand<'a>(defs: &[OptDef], args: &'a [Arg]) -> Parsed<'a> {
-    parse_with(defs, args, false)
+    parse_with(defs, args, false, true)
 }
 
-fn parse_with<'a>(defs: &[OptDef], args: &'a [Arg], permute: bool) -> Parsed<'a> {
+fn parse_with<'a>(defs: &[OptDef], args: &'a [Arg], permute: bool, abbreviate: bool) -> Parsed<'a> {
     let mut out = Parsed::default();
     let mut i = 0;
     let mut only_operands = false;
@@ -127,7 +133,12 @@ fn parse_with<'a>(defs: &[OptDef], args: &'a [Arg], permute: bool) -> Parsed<'a>
                 Some((n, v)) => (n, Some(OsString::from(v))),
                 None => (long, None),
             };
-            match find_long(defs, name) {
+            let def = if abbreviate {
+                find_long(defs, name)
+            } else {
+                defs.iter().find(|d| d.long == Some(name))
+            };
+            match def {
                 Some(def) => {
                     let value = match def.takes {
                         Takes::Nothing => None,
