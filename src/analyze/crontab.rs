@@ -49,7 +49,7 @@ pub fn analyze(inv: &Invocation) -> Analysis {
     let user = parsed
         .value("user")
         .map(|u| u.to_string_lossy().into_owned())
-        .unwrap_or_else(|| inv.ctx.user.clone());
+        .unwrap_or_else(|| inv.ctx.user().to_string());
     let path = table_path(inv, &user);
     let kind = inv.ctx.kind_of(&path);
     let target = |effect: Effect| Target {
