@@ -5,10 +5,12 @@
 //! and `judge` turn that into verdicts, `report` prints them.
 
 pub mod analyze;
+pub mod audit;
 pub mod cli;
 pub mod cmd;
 pub mod context;
 pub mod error;
+pub mod freeze;
 pub mod interp;
 pub mod judge;
 pub mod model;
@@ -18,4 +20,5 @@ pub mod resolve;
 pub mod review;
 pub mod rules;
 pub mod snapshot;
+pub mod state;
 pub mod syntax;
