@@ -95,7 +95,8 @@ pub struct SnapshotsArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum SnapshotsAction {
-    /// One line per snapshot, oldest first (the default).
+    /// One line per snapshot, oldest first (the default). SIZE counts regular files and trees
+    /// already checksummed by `verify` ('?' when nothing is measured yet); --du measures the disk.
     List {
         /// Measure the space each snapshot takes on disk (walks the stored trees).
         #[arg(long)]

@@ -358,7 +358,7 @@ fn prune(
 /// `7d`, `12h`, `90s`: the largest unit that divides the duration.
 fn human_duration(d: Duration) -> String {
     let secs = d.as_secs();
-    for (unit, size) in [("w", 604_800), ("d", 86_400), ("h", 3600), ("m", 60)] {
+    for (unit, size) in [("d", 86_400), ("h", 3600), ("m", 60)] {
         if secs >= size && secs.is_multiple_of(size) {
             return format!("{}{unit}", secs / size);
         }
