@@ -53,6 +53,8 @@ pub struct AuditEntry {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditLog {
     pub entries: Vec<AuditEntry>,
+    /// Each entry's line as written, so fields this version does not know survive `log --json`.
+    pub lines: Vec<String>,
     /// 1-based line numbers of the lines skipped.
     pub skipped: Vec<usize>,
 }
@@ -114,7 +116,11 @@ pub fn read_log(home: &Path) -> Result<AuditLog, Error> {
             continue;
         }
         match serde_json::from_slice::<AuditEntry>(&line) {
-            Ok(entry) => log.entries.push(entry),
+            Ok(entry) => {
+                log.entries.push(entry);
+                log.lines
+                    .push(String::from_utf8_lossy(&line).trim().to_string());
+            }
             Err(_) => log.skipped.push(index + 1),
         }
     }

@@ -41,9 +41,9 @@ pub enum Error {
 
     /// `undo` without an id, and no snapshot holds anything to restore.
     #[error(
-        "nothing to undo: no snapshot holds anything left to restore (`shellguard snapshots list` shows them all)"
+        "nothing to undo: no snapshot holds anything left to restore (`shellguard snapshots list` shows them all){hint}"
     )]
-    NothingToUndo,
+    NothingToUndo { hint: String },
 
     #[error("{0}")]
     Io(#[from] std::io::Error),

@@ -111,13 +111,24 @@ fn log_json_is_one_valid_object_per_line() {
     )
     .unwrap();
     audit::append(&home, &entry(&["crontab", "-r"], "block", "refused", None)).unwrap();
+    // A line from a newer shellguard, with a field this one does not know: kept as written.
+    let mut newer =
+        serde_json::to_value(entry(&["mv", "a", "b"], "allow", "ran", Some(0))).unwrap();
+    newer["duration_ms"] = 12.into();
+    OpenOptions::new()
+        .append(true)
+        .open(audit::log_path(&home))
+        .unwrap()
+        .write_all(format!("{newer}\n").as_bytes())
+        .unwrap();
     let output = env.cmd().args(["log", "--json"]).output().unwrap();
     assert_eq!(output.status.code(), Some(0));
     let lines: Vec<Value> = String::from_utf8_lossy(&output.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).expect("each line is JSON"))
         .collect();
-    assert_eq!(lines.len(), 2);
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[2]["duration_ms"], 12);
     assert_eq!(lines[0]["argv"], serde_json::json!(["rm", "-rf", "build"]));
     assert_eq!(lines[0]["exit"], 0);
     assert_eq!(lines[1]["verdict"], "block");

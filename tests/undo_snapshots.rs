@@ -243,6 +243,30 @@ fn undo_never_overwrites_what_was_recreated_and_restores_beside_it_with_to() {
 }
 
 #[test]
+fn undo_points_at_a_snapshot_left_pending_by_a_crash() {
+    let env = TestEnv::new();
+    env.write("victim", "data");
+    let mut tx = store(&env)
+        .begin(meta(&env, &["rm", "victim"]), u64::MAX)
+        .unwrap();
+    tx.put_aside(&env.path("victim")).unwrap();
+    let id = tx.id().clone();
+    drop(tx); // as a crash of shellguard would leave it: never committed
+
+    let plain = run(&env, &["undo"]);
+    assert_eq!(plain.code, 1);
+    assert!(
+        plain.stderr.contains("still pending")
+            && plain.stderr.contains(&format!("shellguard undo {id}")),
+        "{}",
+        plain.stderr
+    );
+    let explicit = run(&env, &["undo", id.as_str()]);
+    assert_eq!(explicit.code, 0, "{}", explicit.stderr);
+    assert_eq!(fs::read(env.path("victim")).unwrap(), b"data");
+}
+
+#[test]
 fn undo_of_an_unknown_or_malformed_id_says_so() {
     let env = TestEnv::new();
     let unknown = run(&env, &["undo", "20261121-230405-12345-3f9a"]);

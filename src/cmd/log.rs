@@ -24,14 +24,14 @@ pub fn run(args: LogArgs, ctx: &Context) -> Result<ExitCode> {
     let entries = &log.entries[first..];
     if args.json {
         let mut out = String::new();
-        for entry in entries {
-            out.push_str(&serde_json::to_string(entry)?);
+        for line in &log.lines[first..] {
+            out.push_str(line);
             out.push('\n');
         }
         write_stdout(&out)?;
         return Ok(ExitCode::Success);
     }
-    if entries.is_empty() {
+    if log.entries.is_empty() {
         eprintln!(
             "shellguard: no guarded commands logged yet ({})",
             shown(&audit::log_path(&home))

@@ -8,14 +8,17 @@ use super::{ExitCode, printable, shown};
 use crate::cli::UndoArgs;
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::snapshot::{SnapshotId, Store, UndoReport};
+use crate::snapshot::{SnapshotId, State, Store, UndoReport};
 use crate::state::state_home;
 
 pub fn run(args: UndoArgs, ctx: &Context) -> Result<ExitCode> {
     let store = Store::open(&state_home(ctx))?;
     let id = match &args.id {
         Some(text) => text.parse::<SnapshotId>()?,
-        None => store.latest()?.ok_or(Error::NothingToUndo)?,
+        None => match store.latest()? {
+            Some(id) => id,
+            None => return Err(nothing_to_undo(&store)?),
+        },
     };
     let to = args.to.as_ref().map(|dir| match &ctx.cwd {
         Some(cwd) if dir.is_relative() => cwd.join(dir),
@@ -41,6 +44,32 @@ pub fn run(args: UndoArgs, ctx: &Context) -> Result<ExitCode> {
     }
     eprint!("{}", problems(&id, &report, to.as_ref()));
     Ok(ExitCode::Error)
+}
+
+/// Undo without an id never picks a pending transaction (its command may still be running),
+/// but one left by a crash is worth pointing at.
+fn nothing_to_undo(store: &Store) -> Result<Error> {
+    let pending: Vec<String> = store
+        .list()?
+        .into_iter()
+        .filter(|s| s.state == State::Pending)
+        // A pending summary predates the moves; the manifest replays the journal.
+        .filter(|s| {
+            store
+                .manifest(&s.id)
+                .is_ok_and(|m| !m.entries.is_empty() || !m.created.is_empty())
+        })
+        .map(|s| s.id.to_string())
+        .collect();
+    let hint = match pending.last() {
+        Some(id) => format!(
+            "; {} snapshot(s) are still pending, from a command that was interrupted or is still \
+             running: `shellguard undo {id}` restores the newest",
+            pending.len()
+        ),
+        None => String::new(),
+    };
+    Ok(Error::NothingToUndo { hint })
 }
 
 /// What was put back, and what the command's own leftovers became.
