@@ -267,6 +267,23 @@ fn undo_points_at_a_snapshot_left_pending_by_a_crash() {
 }
 
 #[test]
+fn a_damaged_summary_does_not_hide_the_snapshot() {
+    let env = TestEnv::new();
+    env.write("victim", "data");
+    let id = rm_rf(&env, &["victim"]);
+    fs::write(
+        store(&env).transaction_dir(&id).join("summary.json"),
+        "garbage",
+    )
+    .unwrap();
+    let list = run(&env, &["snapshots"]);
+    assert_eq!(list.code, 0, "{}", list.stderr);
+    assert!(list.stdout.contains(id.as_str()), "{}", list.stdout);
+    assert_eq!(run(&env, &["undo"]).code, 0);
+    assert_eq!(fs::read(env.path("victim")).unwrap(), b"data");
+}
+
+#[test]
 fn undo_of_an_unknown_or_malformed_id_says_so() {
     let env = TestEnv::new();
     let unknown = run(&env, &["undo", "20261121-230405-12345-3f9a"]);

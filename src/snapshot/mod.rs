@@ -159,7 +159,7 @@ impl Store {
         }
         if let Some(limit) = max_size {
             let old_enough =
-                |s: &Summary| now.secs.saturating_sub(s.time.secs) > floor.as_secs() as i64;
+                |s: &Summary| now.secs.saturating_sub(s.time.secs) >= floor.as_secs() as i64;
             let mut sizes: Vec<(SnapshotId, u64, bool)> = kept
                 .iter()
                 .map(|s| (s.id.clone(), self.usage(&s.id), old_enough(s)))
