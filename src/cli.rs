@@ -24,6 +24,16 @@ pub enum Command {
     Run(RunArgs),
     /// Show the effective policy, check a policy file, or explain a rule id.
     Policy(PolicyArgs),
+    /// Put back what a guarded command destroyed (the newest snapshot, or ID).
+    Undo(UndoArgs),
+    /// The snapshot store: list, show, verify and prune snapshots.
+    Snapshots(SnapshotsArgs),
+    /// The audit trail of guarded commands.
+    Log(LogArgs),
+    /// Kill switch: refuse every destructive command on this host until `unfreeze`.
+    Freeze(FreezeArgs),
+    /// Lift this host's freeze.
+    Unfreeze,
 }
 
 #[derive(Debug, Args)]
@@ -87,4 +97,63 @@ pub enum PolicyAction {
     Check { file: PathBuf },
     /// Explain a rule id (all of them without an argument).
     Explain { rule: Option<String> },
+}
+
+#[derive(Debug, Args)]
+pub struct UndoArgs {
+    /// The snapshot to restore (default: the newest one with something left to restore).
+    pub id: Option<String>,
+    /// Restore under DIR instead (`/srv/a` becomes `DIR/srv/a`), beside what is there now.
+    #[arg(long, value_name = "DIR")]
+    pub to: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SnapshotsArgs {
+    #[command(subcommand)]
+    pub action: Option<SnapshotsAction>,
+    #[arg(long, value_enum, default_value = "text", global = true)]
+    pub format: Format,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SnapshotsAction {
+    /// One line per snapshot, oldest first (the default). SIZE counts regular files and trees
+    /// already checksummed by `verify` ('?' when nothing is measured yet); --du measures the disk.
+    List {
+        /// Measure the space each snapshot takes on disk (walks the stored trees).
+        #[arg(long)]
+        du: bool,
+    },
+    /// Everything a snapshot holds: each entry's original path, type, mode, size, method.
+    Show { id: String },
+    /// Check that every entry is present and unchanged (checksums); exit 1 naming each that is not.
+    Verify { id: Option<String> },
+    /// Drop old snapshots. Without options: those older than the policy's `[snapshots] keep`.
+    Prune {
+        /// Drop snapshots older than this (e.g. 12h, 7d); overrides `keep`.
+        #[arg(long, value_name = "DURATION")]
+        older_than: Option<String>,
+        /// Then drop the oldest until the store fits in SIZE (e.g. 10GiB), never one younger
+        /// than `keep` (or than --older-than, when given).
+        #[arg(long, value_name = "SIZE")]
+        max_size: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// Print the entries as JSON lines.
+    #[arg(long)]
+    pub json: bool,
+    /// Only the last N entries.
+    #[arg(short = 'n', value_name = "N")]
+    pub last: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct FreezeArgs {
+    /// Why the host is frozen; shown with every refusal.
+    #[arg(long, value_name = "TEXT", required = true)]
+    pub reason: String,
 }

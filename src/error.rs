@@ -23,14 +23,33 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
 
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error(transparent)]
+    Snapshot(#[from] crate::snapshot::SnapshotError),
+
+    /// A policy setting that cannot be used where it is needed (e.g. `[snapshots] keep`).
+    #[error("the policy's {setting}: {source}; `shellguard policy show` names the layers")]
+    BadSetting {
+        setting: &'static str,
+        source: crate::snapshot::SnapshotError,
+    },
+
+    /// `undo` without an id, and no snapshot holds anything to restore.
+    #[error(
+        "nothing to undo: no snapshot holds anything left to restore (`shellguard snapshots list` shows them all){hint}"
+    )]
+    NothingToUndo { hint: String },
+
     #[error("{0}")]
     Io(#[from] std::io::Error),
 
     #[error("{0}")]
     Json(#[from] serde_json::Error),
-
-    #[error(transparent)]
-    Snapshot(#[from] crate::snapshot::SnapshotError),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -5,12 +5,14 @@
 //! and `judge` turn that into verdicts, `report` prints them.
 
 pub mod analyze;
+pub mod audit;
 pub mod cli;
 pub mod cmd;
 pub mod confirm;
 pub mod context;
 pub mod error;
 pub mod exec;
+pub mod freeze;
 pub mod guard;
 pub mod interp;
 pub mod judge;

@@ -5,14 +5,26 @@ mod common;
 use common::TestEnv;
 
 fn text_report(env: &TestEnv, cwd: &std::path::Path, command: &str) -> String {
-    let out = env.cmd().args(["review", "--cwd"]).arg(cwd).args(["-c", command]).output().unwrap();
-    String::from_utf8(out.stdout).unwrap().replace(&env.work().display().to_string(), "[work]")
+    let out = env
+        .cmd()
+        .args(["review", "--cwd"])
+        .arg(cwd)
+        .args(["-c", command])
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .replace(&env.work().display().to_string(), "[work]")
 }
 
 #[test]
 fn report_rsync_into_root() {
     let env = TestEnv::new();
-    insta::assert_snapshot!(text_report(&env, std::path::Path::new("/"), "rsync -aP /srv/lxc/root/ ."));
+    insta::assert_snapshot!(text_report(
+        &env,
+        std::path::Path::new("/"),
+        "rsync -aP /srv/lxc/root/ ."
+    ));
 }
 
 #[test]
@@ -26,7 +38,11 @@ fn report_trailing_slash_symlink() {
 #[test]
 fn report_unset_variable() {
     let env = TestEnv::new();
-    insta::assert_snapshot!(text_report(&env, &env.work(), "cd \"$STEAMROOT\" || exit\nrm -rf \"$STEAMROOT/\"*"));
+    insta::assert_snapshot!(text_report(
+        &env,
+        &env.work(),
+        "cd \"$STEAMROOT\" || exit\nrm -rf \"$STEAMROOT/\"*"
+    ));
 }
 
 #[test]
@@ -34,5 +50,9 @@ fn report_database_directory_on_production() {
     let env = TestEnv::new().with_host("db1.cluster.example.com").with_policy(
         "[[environment]]\nname = \"production\"\nhosts = [\"db*.cluster.example.com\"]\ncolor = \"red\"\nconfirm = \"hostname\"\n",
     );
-    insta::assert_snapshot!(text_report(&env, std::path::Path::new("/"), "rm -rf /var/lib/postgresql/15/main"));
+    insta::assert_snapshot!(text_report(
+        &env,
+        std::path::Path::new("/"),
+        "rm -rf /var/lib/postgresql/15/main"
+    ));
 }

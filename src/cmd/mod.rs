@@ -1,8 +1,15 @@
 //! One file per subcommand; each turns parsed arguments into an exit code.
 
+mod freeze;
+mod log;
 mod policy;
 mod review;
 pub mod run;
+mod snapshots;
+mod undo;
+
+use std::borrow::Cow;
+use std::fmt::Write;
 
 use crate::cli::{Cli, Command};
 use crate::context::Context;
@@ -34,6 +41,11 @@ pub fn run(cli: Cli) -> Result<run::Outcome> {
     let code = match cli.command {
         Command::Review(args) => review::run(args, ctx)?,
         Command::Policy(args) => policy::run(args, &ctx)?,
+        Command::Undo(args) => undo::run(args, &ctx)?,
+        Command::Snapshots(args) => snapshots::run(args, &ctx)?,
+        Command::Log(args) => log::run(args, &ctx)?,
+        Command::Freeze(args) => freeze::freeze(args, &ctx)?,
+        Command::Unfreeze => freeze::unfreeze(&ctx)?,
         Command::Run(args) => {
             let request = run::Request {
                 argv: args.argv,
@@ -52,4 +64,56 @@ pub fn run(cli: Cli) -> Result<run::Outcome> {
 pub fn multicall_name(argv0: &std::ffi::OsStr) -> Option<String> {
     let name = crate::analyze::program_name(argv0);
     (!name.starts_with("shellguard")).then(|| name.into_owned())
+}
+
+/// Text from the filesystem or a command line, safe to print on a terminal: control
+/// characters (an escape sequence in a file name) are shown as `\xNN` instead of obeyed.
+pub(crate) fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if c.is_control() {
+                    format!("\\x{:02x}", u32::from(c))
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
+/// A path for people: lossy where it is not UTF-8, control characters escaped.
+pub(crate) fn shown(path: &std::path::Path) -> String {
+    printable(&path.to_string_lossy()).into_owned()
+}
+
+/// Left-aligned columns separated by two spaces; the last one is not padded.
+pub(crate) fn table(rows: &[Vec<String>]) -> String {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|cell| cell.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let last = row.len().saturating_sub(1);
+        for (c, cell) in row.iter().enumerate() {
+            if c == last {
+                out.push_str(cell);
+            } else {
+                let pad = widths[c] - cell.chars().count();
+                let _ = write!(out, "{cell}{}  ", " ".repeat(pad));
+            }
+        }
+        out.push('\n');
+    }
+    out
 }

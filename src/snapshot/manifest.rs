@@ -419,15 +419,12 @@ pub(crate) fn load(dir: &Path, id: &SnapshotId) -> Result<Manifest> {
 
 /// Reads only the summary of a transaction (what `list` needs).
 pub(crate) fn load_summary(dir: &Path, id: &SnapshotId) -> Result<Summary> {
-    match fs::read(dir.join(SUMMARY_FILE)) {
-        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| SnapshotError::Corrupt {
-            id: id.clone(),
-            dir: dir.to_path_buf(),
-            why: format!("{SUMMARY_FILE}: {e}"),
-        }),
-        // Written by a crashed begin or an older version: fall back to the manifest.
-        Err(_) => load(dir, id).map(|m| m.summary()),
-    }
+    // The summary is only a cache of the manifest: when it is missing (a crashed begin, an
+    // older version) or damaged, the manifest answers, so one bad file does not hide the store.
+    fs::read(dir.join(SUMMARY_FILE))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .map_or_else(|| load(dir, id).map(|m| m.summary()), Ok)
 }
 
 /// The append-only journal of a pending transaction.

@@ -127,6 +127,17 @@ impl Store {
         older_than: Option<Duration>,
         max_size: Option<u64>,
     ) -> Result<PruneReport> {
+        self.prune_keeping(older_than, max_size, Duration::ZERO)
+    }
+
+    /// Like [`Store::prune`], but fitting into `max_size` never drops a transaction younger
+    /// than `floor` (the policy's `[snapshots] keep`): recent history outranks the size limit.
+    pub fn prune_keeping(
+        &self,
+        older_than: Option<Duration>,
+        max_size: Option<u64>,
+        floor: Duration,
+    ) -> Result<PruneReport> {
         let mut report = PruneReport::default();
         if !self.root.exists() {
             return Ok(report);
@@ -147,15 +158,19 @@ impl Store {
             }
         }
         if let Some(limit) = max_size {
-            let mut sizes: Vec<(SnapshotId, u64)> = kept
+            let old_enough =
+                |s: &Summary| now.secs.saturating_sub(s.time.secs) >= floor.as_secs() as i64;
+            let mut sizes: Vec<(SnapshotId, u64, bool)> = kept
                 .iter()
-                .map(|s| (s.id.clone(), self.usage(&s.id)))
+                .map(|s| (s.id.clone(), self.usage(&s.id), old_enough(s)))
                 .collect();
             let pending: u64 = report.kept_pending.iter().map(|id| self.usage(id)).sum();
-            let mut total = pending + sizes.iter().map(|(_, size)| size).sum::<u64>();
+            let mut total = pending + sizes.iter().map(|(_, size, _)| size).sum::<u64>();
             sizes.reverse(); // pop() yields the oldest
             while total > limit {
-                let Some((id, size)) = sizes.pop() else { break };
+                let Some((id, size, true)) = sizes.pop() else {
+                    break;
+                };
                 self.remove_transaction(&id, &mut report)?;
                 total -= size;
             }
