@@ -57,7 +57,7 @@ pub fn prepare(
             save_crontab(argv, txn)?;
             Ok(Plan::Run(argv.to_vec()))
         }
-        "rsync" => prepare_rsync(argv, analysis, txn, after),
+        "rsync" => prepare_rsync(ctx, argv, analysis, txn, after),
         _ => {
             keep_copies(analysis, txn)?;
             Ok(Plan::Run(argv.to_vec()))
@@ -179,6 +179,7 @@ fn save_crontab(argv: &[OsString], txn: &mut Transaction) -> Result<(), Snapshot
 /// rsync to a local destination: rsync itself keeps what it overwrites or deletes, in a
 /// backup directory inside the transaction. A user's own `--backup*` options are kept.
 fn prepare_rsync(
+    ctx: &Context,
     argv: &[OsString],
     analysis: &Analysis,
     txn: &mut Transaction,
@@ -187,15 +188,16 @@ fn prepare_rsync(
     let has_own_backup = argv
         .iter()
         .any(|a| a.to_string_lossy().starts_with("--backup") || a == "-b");
-    let dest = analysis
-        .targets
-        .iter()
-        .find(|t| t.effect == Effect::Overwrite && t.exact && t.kind != FileKind::Unknown);
+    let args: Vec<Arg> = argv[1..].iter().map(|a| Arg::exact(a.clone())).collect();
+    let dest = crate::analyze::rsync::destination(&args)
+        .map(|d| resolve::resolve(ctx, ctx.cwd.as_deref(), d.os()))
+        .filter(|d| d.kind != FileKind::Unknown && d.path.is_absolute());
     let (Some(dest), false) = (dest, has_own_backup) else {
         // Sources removed by --remove-source-files are kept by copy.
         keep_copies(analysis, txn)?;
         return Ok(Plan::Run(argv.to_vec()));
     };
+    // rsync writes into an existing directory; a missing one it creates (nothing to keep).
     let root = if dest.kind.is_dir() {
         dest.path.clone()
     } else {
@@ -203,6 +205,13 @@ fn prepare_rsync(
             .parent()
             .map_or(dest.path.clone(), Path::to_path_buf)
     };
+    // rsync backs up files, not directories: the directories --delete removes, and the
+    // modes and times -a changes on the ones it keeps, are recorded here.
+    if dest.kind.is_dir() {
+        for dir in directories_below(&dest.path) {
+            txn.record_attributes(&dir)?;
+        }
+    }
     let backup = txn.backup_dir(&root)?;
     let mut out = vec![argv[0].clone(), OsString::from("--backup")];
     let mut flag = OsString::from("--backup-dir=");
@@ -211,4 +220,15 @@ fn prepare_rsync(
     out.extend(argv[1..].iter().cloned());
     after.rsync_backup_root = Some(root);
     Ok(Plan::Run(out))
+}
+
+/// `root` and every directory below it, not following symlinks or crossing mounts.
+fn directories_below(root: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(root)
+        .same_file_system(true)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_dir())
+        .map(walkdir::DirEntry::into_path)
+        .collect()
 }

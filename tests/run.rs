@@ -340,3 +340,126 @@ fn crontab_remove_then_undo_restores_the_table() {
     assert_eq!(undo.status.code(), Some(0), "{}", stderr(&undo));
     assert_eq!(std::fs::read_to_string(&table).unwrap(), entries);
 }
+
+#[test]
+fn a_frozen_host_refuses_destructive_commands_until_unfrozen() {
+    let env = TestEnv::new();
+    env.write("build/x", "x");
+    let out = env
+        .cmd()
+        .args(["freeze", "--reason", "migration in progress"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    let out = run(&env, &["--", "rm", "-rf", "build"]);
+    assert_eq!(out.status.code(), Some(20));
+    assert!(
+        stderr(&out).contains("migration in progress"),
+        "the reason is given: {}",
+        stderr(&out)
+    );
+    assert!(env.path("build/x").exists());
+    // Harmless commands still run while frozen.
+    assert_eq!(
+        run(&env, &["--", "rm", "-f", "not-there"]).status.code(),
+        Some(0)
+    );
+
+    env.cmd().arg("unfreeze").assert().success();
+    assert_eq!(
+        run(&env, &["--", "rm", "-rf", "build"]).status.code(),
+        Some(0)
+    );
+    assert!(!env.path("build").exists());
+}
+
+#[test]
+fn every_decided_command_is_in_the_audit_log() {
+    let env = TestEnv::new();
+    env.write("build/x", "x");
+    env.write("target/keep", "k");
+    env.symlink("target", "link");
+    run(&env, &["--", "rm", "-rf", "build"]);
+    run(&env, &["--", "rm", "-rf", "link/"]);
+    let out = env.cmd().args(["log", "--json"]).output().unwrap();
+    let entries: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(entries.len(), 2, "{entries:?}");
+    assert_eq!(entries[0]["outcome"], "ran");
+    assert_eq!(entries[0]["exit"], 0);
+    assert!(entries[0]["snapshot"].is_string());
+    assert_eq!(
+        entries[0]["argv"],
+        serde_json::json!(["rm", "-rf", "build"])
+    );
+    assert_eq!(entries[1]["outcome"], "refused");
+    assert_eq!(entries[1]["verdict"], "block");
+    assert_eq!(entries[1]["reasons"][0]["rule"], "symlink-trailing-slash");
+}
+
+#[test]
+fn rsync_delete_then_undo_gives_back_the_destination() {
+    let env = TestEnv::new();
+    env.write("src/a.txt", "new, longer a");
+    env.write("src/b.txt", "b");
+    let dst = build_fixture(&env, "dst");
+    env.write("dst/a.txt", "old a");
+    let before = tree_state(&dst);
+    let out = run(
+        &env,
+        &[
+            "--confirm",
+            &env.host.clone(),
+            "--",
+            "rsync",
+            "-a",
+            "--delete",
+            "src/",
+            "dst/",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(dst.join("a.txt")).unwrap(),
+        "new, longer a"
+    );
+    assert!(
+        !dst.join("secret").exists(),
+        "--delete removed what src lacks"
+    );
+
+    let undo = env.cmd().arg("undo").output().unwrap();
+    assert_eq!(undo.status.code(), Some(0), "{}", stderr(&undo));
+    let after = tree_state(&dst);
+    // What rsync created (b.txt) is not yet removed by undo: compare what existed before.
+    for (path, state) in &before {
+        assert_eq!(
+            after.get(path),
+            Some(state),
+            "{}",
+            String::from_utf8_lossy(path)
+        );
+    }
+}
+
+#[test]
+fn overwriting_copy_then_undo_restores_the_old_file() {
+    let env = TestEnv::new();
+    env.write("new.conf", "new");
+    env.write("app.conf", "old");
+    let out = run(&env, &["--", "cp", "new.conf", "app.conf"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(env.path("app.conf")).unwrap(),
+        "new"
+    );
+    let undo = env.cmd().arg("undo").output().unwrap();
+    assert_eq!(undo.status.code(), Some(0), "{}", stderr(&undo));
+    assert_eq!(
+        std::fs::read_to_string(env.path("app.conf")).unwrap(),
+        "old"
+    );
+}

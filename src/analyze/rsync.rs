@@ -205,6 +205,16 @@ struct Landing {
     contents: bool,
 }
 
+/// The destination operand of an rsync argv (without the program name), if it has one
+/// and sources to copy into it.
+pub fn destination(args: &[Arg]) -> Option<&Arg> {
+    let parsed = opts::parse_unabbreviated(OPTIONS, args);
+    match parsed.operands.split_last() {
+        Some((dest, sources)) if !sources.is_empty() => Some(dest),
+        _ => None,
+    }
+}
+
 pub fn analyze(inv: &Invocation) -> Analysis {
     let mut analysis = Analysis::default();
     let parsed = opts::parse_unabbreviated(OPTIONS, inv.args);

@@ -7,15 +7,18 @@ use std::path::PathBuf;
 
 use super::ExitCode;
 use crate::analyze::{self, Analysis, Arg, Invocation, Stdin};
+use crate::audit::{self, AuditEntry, AuditReason};
 use crate::confirm::{self, Challenge};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::exec::{self, Ended};
+use crate::freeze;
 use crate::guard::{self, After, Plan};
 use crate::interp::Finding;
 use crate::judge::{self, Scene};
-use crate::model::{Effect, Verdict};
+use crate::model::{Effect, Reason, Verdict};
 use crate::policy::{ConfirmStyle, Policy};
+use crate::rules::Rule;
 use crate::snapshot::{self, Store, TransactionMeta};
 use crate::{report, review, state};
 
@@ -104,10 +107,31 @@ pub fn run(ctx: Context, request: Request) -> Result<Outcome> {
         via: Vec::new(),
         analysis,
     };
-    let verdict = judge::judge(&mut finding, &scene);
+    let mut verdict = judge::judge(&mut finding, &scene);
     if !judge::is_destructive(&finding) && !finding.analysis.snapshot && !request.dry_run {
         return Err(exec::exec(&real, &request.argv).into());
     }
+    let home = state::state_home(&ctx);
+    if let Some(frozen) = freeze::current(&home, &ctx.host)? {
+        finding.analysis.reasons.push(Reason::new(
+            Rule::Frozen,
+            Verdict::Block,
+            format!(
+                "{} is frozen since {} by {}: {}",
+                ctx.host, frozen.at, frozen.by, frozen.reason
+            ),
+        ));
+        verdict = Verdict::Block;
+    }
+    let record = Record {
+        home: &home,
+        ctx: &ctx,
+        environment: environment.as_ref().map(|e| e.name.clone()),
+        argv: &request.argv,
+        program: &name,
+        verdict,
+        reasons: finding.analysis.reasons.clone(),
+    };
     let wants_snapshot = finding.analysis.snapshot && !request.no_snapshot;
     let reboots = finding
         .analysis
@@ -128,12 +152,14 @@ pub fn run(ctx: Context, request: Request) -> Result<Outcome> {
     eprint!("{}", report::banner(&header, &command, full));
 
     if request.dry_run {
-        eprintln!("shellguard │ dry run: {} (nothing was run)", verdict);
+        eprintln!("shellguard │ dry run: {verdict} (nothing was run)");
+        record.write("dry-run", None, None);
         return Ok(Outcome::Code(ExitCode::for_verdict(verdict)));
     }
     match verdict {
         Verdict::Block => {
             eprintln!("shellguard │ refused: blocked by the rules above; nothing was run");
+            record.write("refused", None, None);
             return Ok(Outcome::Code(ExitCode::Blocked));
         }
         Verdict::Confirm => {
@@ -142,6 +168,7 @@ pub fn run(ctx: Context, request: Request) -> Result<Outcome> {
                 .is_some_and(|e| e.confirm == ConfirmStyle::Hostname)
                 || (reboots && ctx.ssh);
             if !confirmed(&ctx, request.confirm_host.as_deref(), hostname_style, &name)? {
+                record.write("not-confirmed", None, None);
                 return Ok(Outcome::Code(ExitCode::NeedsConfirmation));
             }
         }
@@ -179,6 +206,7 @@ pub fn run(ctx: Context, request: Request) -> Result<Outcome> {
             Ok(Plan::Done) => argv.clear(),
             Err(e) => {
                 let _ = txn.abort();
+                record.write("snapshot-failed", None, None);
                 eprintln!("shellguard │ refused: the snapshot could not be taken: {e}");
                 eprintln!(
                     "shellguard │ nothing was run; to go on without a snapshot: shellguard run --no-snapshot -- {}",
@@ -195,6 +223,7 @@ pub fn run(ctx: Context, request: Request) -> Result<Outcome> {
     } else {
         exec::run(&real, &argv)?
     };
+    let mut snapshot_id = None;
     if let Some(mut txn) = transaction {
         if let Some(root) = &after.rsync_backup_root {
             txn.record_rsync_backup(root)?;
@@ -203,7 +232,9 @@ pub fn run(ctx: Context, request: Request) -> Result<Outcome> {
         eprintln!(
             "shellguard │ snapshot {id}: `shellguard undo` brings back what this command destroyed"
         );
+        snapshot_id = Some(id.to_string());
     }
+    record.write("ran", snapshot_id, Some(ended.code()));
     Ok(Outcome::Program(ended))
 }
 
@@ -268,4 +299,51 @@ fn shell_words(argv: &[OsString]) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// What the audit log needs to know of this call, whatever its outcome.
+struct Record<'a> {
+    home: &'a std::path::Path,
+    ctx: &'a Context,
+    environment: Option<String>,
+    argv: &'a [OsString],
+    program: &'a str,
+    verdict: Verdict,
+    reasons: Vec<Reason>,
+}
+
+impl Record<'_> {
+    /// Appends to the audit log; a log that cannot be written is said, never fatal.
+    fn write(&self, outcome: &str, snapshot: Option<String>, exit: Option<i32>) {
+        let entry = AuditEntry {
+            time: audit::now_rfc3339(),
+            host: self.ctx.host.clone(),
+            environment: self.environment.clone(),
+            user: self.ctx.user().to_string(),
+            sudo_user: self.ctx.sudo_user.clone(),
+            cwd: self.ctx.cwd.as_ref().map(|c| c.display().to_string()),
+            argv: self
+                .argv
+                .iter()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect(),
+            program: self.program.to_string(),
+            verdict: self.verdict.as_str().to_string(),
+            reasons: self
+                .reasons
+                .iter()
+                .map(|r| AuditReason {
+                    rule: r.rule.id().to_string(),
+                    severity: r.severity.as_str().to_string(),
+                    message: r.message.clone(),
+                })
+                .collect(),
+            outcome: outcome.to_string(),
+            snapshot,
+            exit,
+        };
+        if let Err(e) = audit::append(self.home, &entry) {
+            eprintln!("shellguard │ warning: the audit log could not be written: {e}");
+        }
+    }
 }
