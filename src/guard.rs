@@ -58,8 +58,21 @@ pub fn prepare(
             Ok(Plan::Run(argv.to_vec()))
         }
         "rsync" => prepare_rsync(ctx, argv, analysis, txn, after),
+        // What find deletes depends on its tests: the whole start trees are copied
+        // (within [snapshots] max_size; beyond it the command needs --no-snapshot).
+        "find" => {
+            keep_copies(analysis, txn, |t| t.effect.loses_data())?;
+            Ok(Plan::Run(argv.to_vec()))
+        }
+        // mv's sources move, they are not lost; only a replaced destination is.
+        "mv" => {
+            keep_copies(analysis, txn, |t| {
+                t.effect == Effect::Overwrite && !t.kind.is_dir()
+            })?;
+            Ok(Plan::Run(argv.to_vec()))
+        }
         _ => {
-            keep_copies(analysis, txn)?;
+            keep_copies(analysis, txn, |t| t.effect.loses_data() && !t.kind.is_dir())?;
             Ok(Plan::Run(argv.to_vec()))
         }
     }
@@ -135,16 +148,15 @@ fn dir_is_empty(path: &Path) -> bool {
     std::fs::read_dir(path).is_ok_and(|mut d| d.next().is_none())
 }
 
-/// In-place writers (cp onto a file, truncate, shred, dd of=FILE): a copy of each existing
-/// file they overwrite or destroy.
-fn keep_copies(analysis: &Analysis, txn: &mut Transaction) -> Result<(), SnapshotError> {
+/// In-place writers (cp onto a file, truncate, shred, dd of=FILE) and find: a copy of each
+/// existing target `wanted` selects, taken before the program writes or deletes it.
+fn keep_copies(
+    analysis: &Analysis,
+    txn: &mut Transaction,
+    wanted: impl Fn(&crate::model::Target) -> bool,
+) -> Result<(), SnapshotError> {
     for target in &analysis.targets {
-        let lossy = matches!(target.effect, Effect::Overwrite | Effect::Delete);
-        if lossy
-            && target.exists
-            && target.exact
-            && matches!(target.kind, FileKind::File | FileKind::Symlink)
-        {
+        if target.exists && target.exact && target.kind != FileKind::Unknown && wanted(target) {
             txn.keep_copy(&target.path)?;
         }
     }
@@ -194,7 +206,9 @@ fn prepare_rsync(
         .filter(|d| d.kind != FileKind::Unknown && d.path.is_absolute());
     let (Some(dest), false) = (dest, has_own_backup) else {
         // Sources removed by --remove-source-files are kept by copy.
-        keep_copies(analysis, txn)?;
+        keep_copies(analysis, txn, |t| {
+            t.effect == Effect::Delete && !t.kind.is_dir()
+        })?;
         return Ok(Plan::Run(argv.to_vec()));
     };
     // rsync writes into an existing directory; a missing one it creates (nothing to keep).

@@ -463,3 +463,19 @@ fn overwriting_copy_then_undo_restores_the_old_file() {
         "old"
     );
 }
+
+#[test]
+fn find_delete_then_undo_restores_the_tree() {
+    let env = TestEnv::new();
+    let logs = env.mkdir("logs");
+    env.write("logs/a.log", "a");
+    env.write("logs/keep.txt", "k");
+    env.write("logs/old/b.log", "b");
+    let before = tree_state(&logs);
+    let out = run(&env, &["--", "find", "logs", "-name", "*.log", "-delete"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!env.path("logs/a.log").exists() && env.path("logs/keep.txt").exists());
+    let undo = env.cmd().arg("undo").output().unwrap();
+    assert_eq!(undo.status.code(), Some(0), "{}", stderr(&undo));
+    assert_eq!(tree_state(&logs), before);
+}
