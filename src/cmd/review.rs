@@ -22,7 +22,14 @@ pub fn run(args: ReviewArgs, mut ctx: Context) -> Result<ExitCode> {
         None => here,
     };
     let policy = Policy::load(&ctx)?;
-    let report = review::review(&ctx, &policy, &text, &cwd, forced_env.as_deref());
+    // Freeing a long script's report costs more than printing it; the process ends next.
+    let report = std::mem::ManuallyDrop::new(review::review(
+        &ctx,
+        &policy,
+        &text,
+        &cwd,
+        forced_env.as_deref(),
+    ));
     match args.format {
         // Streamed: a long script's report is megabytes that need not sit in memory twice.
         Format::Json => write_json(&report)?,

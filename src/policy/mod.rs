@@ -4,6 +4,7 @@
 pub mod file;
 
 use std::collections::HashMap;
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
@@ -107,7 +108,12 @@ impl PathPattern {
 
     pub fn relation(&self, path: &Path) -> Option<Relation> {
         // Unrelated paths (the common case) share no prefix with the pattern's literal part.
-        if !path.starts_with(&self.literal_prefix) && !self.literal_prefix.starts_with(path) {
+        // Both are normalized, so comparing bytes at a `/` boundary is enough (and cheap).
+        let (p, l) = (
+            path.as_os_str().as_bytes(),
+            self.literal_prefix.as_os_str().as_bytes(),
+        );
+        if !is_path_prefix(l, p) && !is_path_prefix(p, l) {
             return None;
         }
         if self.full.is_match(path) {
@@ -128,6 +134,12 @@ impl PathPattern {
             .all(|(p, g)| g.is_match(p.as_os_str()));
         (shorter && prefix_matches).then_some(Relation::Contains)
     }
+}
+
+/// `prefix` is `path` or one of its ancestors (both normalized, absolute).
+fn is_path_prefix(prefix: &[u8], path: &[u8]) -> bool {
+    path.starts_with(prefix)
+        && (path.len() == prefix.len() || prefix.ends_with(b"/") || path[prefix.len()] == b'/')
 }
 
 #[derive(Debug, Clone)]
