@@ -54,12 +54,17 @@ pub fn analyze(inv: &Invocation) -> Analysis {
             .push(inv.target(&of, Effect::Overwrite, false));
         return analysis;
     }
+    // A stream is judged by its name: /dev/stdout leads to wherever stdout goes today
+    // (a log file when run by CI), which says nothing about the command.
+    let is_stream = |p: &Path| {
+        STREAMS.iter().any(|s| p == Path::new(s))
+            || p.starts_with("/dev/fd")
+            || p.starts_with("/proc/self/fd")
+    };
+    let named = inv.resolve(&of).path;
     let resolved = inv.resolve_followed(&of);
     let (path, kind) = (resolved.path, resolved.kind);
-    if STREAMS.iter().any(|s| path == Path::new(s))
-        || path.starts_with("/dev/fd")
-        || path.starts_with("/proc/self/fd")
-    {
+    if is_stream(&named) || is_stream(&path) {
         return analysis;
     }
     if is_device(&path, kind) {

@@ -95,11 +95,16 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     // brush's tree is only read, then dropped; freeing its many small allocations cost
     // more than converting it. shellguard is a one-shot process: let the exit free it.
     let program = std::mem::ManuallyDrop::new(program);
+    let converter = Converter {
+        source: text,
+        ascii: text.is_ascii(),
+        offsets: Default::default(),
+    };
     Ok(Node::Sequence(
         program
             .complete_commands
             .iter()
-            .map(compound_list)
+            .map(|list| converter.compound_list(list))
             .collect(),
     ))
 }
@@ -134,136 +139,196 @@ fn syntax_error(text: &str, error: brush_parser::ParseError) -> SyntaxError {
     }
 }
 
-fn compound_list(list: &ast::CompoundList) -> Node {
-    Node::Sequence(list.0.iter().map(|item| and_or(&item.0)).collect())
+/// Turns brush's tree into ours; keeps the source to quote each command as written.
+struct Converter<'a> {
+    source: &'a str,
+    /// Character and byte positions agree (checked once, not per command).
+    ascii: bool,
+    /// Byte offset of each character, built on first need for non-ASCII text.
+    offsets: std::cell::OnceCell<Vec<usize>>,
 }
 
-fn and_or(list: &ast::AndOrList) -> Node {
-    let mut nodes = vec![pipeline(&list.first)];
-    for next in &list.additional {
-        let (ast::AndOr::And(p) | ast::AndOr::Or(p)) = next;
-        nodes.push(pipeline(p));
+impl Converter<'_> {
+    fn compound_list(&self, list: &ast::CompoundList) -> Node {
+        Node::Sequence(list.0.iter().map(|item| self.and_or(&item.0)).collect())
     }
-    Node::Sequence(nodes)
-}
 
-fn pipeline(p: &ast::Pipeline) -> Node {
-    if p.seq.len() == 1 {
-        command(&p.seq[0])
-    } else {
-        Node::Pipeline(p.seq.iter().map(command).collect())
+    fn and_or(&self, list: &ast::AndOrList) -> Node {
+        let mut nodes = vec![self.pipeline(&list.first)];
+        for next in &list.additional {
+            let (ast::AndOr::And(p) | ast::AndOr::Or(p)) = next;
+            nodes.push(self.pipeline(p));
+        }
+        Node::Sequence(nodes)
     }
-}
 
-fn command(c: &ast::Command) -> Node {
-    match c {
-        ast::Command::Simple(simple) => Node::Command(simple_command(simple)),
-        ast::Command::Compound(compound, redirects) => {
-            let node = compound_command(compound);
-            match redirects {
-                Some(list) => {
-                    Node::Redirected(Box::new(node), list.0.iter().map(redirect).collect())
+    fn pipeline(&self, p: &ast::Pipeline) -> Node {
+        if p.seq.len() == 1 {
+            self.command(&p.seq[0])
+        } else {
+            Node::Pipeline(p.seq.iter().map(|x| self.command(x)).collect())
+        }
+    }
+
+    fn command(&self, c: &ast::Command) -> Node {
+        match c {
+            ast::Command::Simple(simple) => Node::Command(self.simple_command(simple)),
+            ast::Command::Compound(compound, redirects) => {
+                let node = self.compound_command(compound);
+                match redirects {
+                    Some(list) => {
+                        Node::Redirected(Box::new(node), list.0.iter().map(redirect).collect())
+                    }
+                    None => node,
                 }
-                None => node,
             }
+            ast::Command::Function(f) => Node::Function {
+                name: f.fname.value.clone(),
+                body: Box::new(self.compound_command(&f.body.0)),
+            },
+            ast::Command::ExtendedTest(..) => Node::Sequence(Vec::new()),
         }
-        ast::Command::Function(f) => Node::Function {
-            name: f.fname.value.clone(),
-            body: Box::new(compound_command(&f.body.0)),
-        },
-        ast::Command::ExtendedTest(..) => Node::Sequence(Vec::new()),
     }
-}
 
-fn compound_command(c: &ast::CompoundCommand) -> Node {
-    use ast::CompoundCommand as C;
-    match c {
-        C::BraceGroup(g) => compound_list(&g.list),
-        C::Subshell(s) => Node::Subshell(Box::new(compound_list(&s.list))),
-        C::ForClause(f) => Node::For {
-            name: f.variable_name.clone(),
-            values: f
-                .values
-                .as_ref()
-                .map(|ws| ws.iter().map(|w| Word::parse(&w.value)).collect()),
-            body: Box::new(compound_list(&f.body.list)),
-        },
-        C::ArithmeticForClause(f) => compound_list(&f.body.list),
-        C::CaseClause(case) => Node::Sequence(
-            case.cases
-                .iter()
-                .filter_map(|item| item.cmd.as_ref().map(compound_list))
-                .collect(),
-        ),
-        C::IfClause(i) => {
-            let mut nodes = vec![compound_list(&i.condition), compound_list(&i.then)];
-            for e in i.elses.iter().flatten() {
-                if let Some(cond) = &e.condition {
-                    nodes.push(compound_list(cond));
+    fn compound_command(&self, c: &ast::CompoundCommand) -> Node {
+        use ast::CompoundCommand as C;
+        match c {
+            C::BraceGroup(g) => self.compound_list(&g.list),
+            C::Subshell(s) => Node::Subshell(Box::new(self.compound_list(&s.list))),
+            C::ForClause(f) => Node::For {
+                name: f.variable_name.clone(),
+                values: f
+                    .values
+                    .as_ref()
+                    .map(|ws| ws.iter().map(|w| Word::parse(&w.value)).collect()),
+                body: Box::new(self.compound_list(&f.body.list)),
+            },
+            C::ArithmeticForClause(f) => self.compound_list(&f.body.list),
+            C::CaseClause(case) => Node::Sequence(
+                case.cases
+                    .iter()
+                    .filter_map(|item| item.cmd.as_ref().map(|x| self.compound_list(x)))
+                    .collect(),
+            ),
+            C::IfClause(i) => {
+                let mut nodes = vec![
+                    self.compound_list(&i.condition),
+                    self.compound_list(&i.then),
+                ];
+                for e in i.elses.iter().flatten() {
+                    if let Some(cond) = &e.condition {
+                        nodes.push(self.compound_list(cond));
+                    }
+                    nodes.push(self.compound_list(&e.body));
                 }
-                nodes.push(compound_list(&e.body));
+                Node::Sequence(nodes)
             }
-            Node::Sequence(nodes)
+            C::WhileClause(w) | C::UntilClause(w) => Node::Sequence(vec![
+                self.compound_list(&w.0),
+                self.compound_list(&w.1.list),
+            ]),
+            C::Coprocess(c) => self.command(&c.body),
+            C::Arithmetic(_) => Node::Sequence(Vec::new()),
         }
-        C::WhileClause(w) | C::UntilClause(w) => {
-            Node::Sequence(vec![compound_list(&w.0), compound_list(&w.1.list)])
-        }
-        C::Coprocess(c) => command(&c.body),
-        C::Arithmetic(_) => Node::Sequence(Vec::new()),
     }
-}
 
-fn simple_command(c: &ast::SimpleCommand) -> SimpleCommand {
-    let mut out = SimpleCommand {
-        text: c.to_string(),
-        line: 0,
-        assignments: Vec::new(),
-        words: Vec::new(),
-        redirects: Vec::new(),
-    };
-    let mut first_line = None;
-    let mut note_line = |w: &ast::Word| {
-        if first_line.is_none() {
-            first_line = w.loc.as_ref().map(|l| l.start.line);
-        }
-    };
-    for item in c.prefix.iter().flat_map(|p| p.0.iter()) {
-        match item {
-            ast::CommandPrefixOrSuffixItem::AssignmentWord(assignment, word) => {
-                note_line(word);
-                let value = match &assignment.value {
-                    ast::AssignmentValue::Scalar(w) => Word::parse(&w.value),
-                    ast::AssignmentValue::Array(_) => Word::parse("$(array)"),
-                };
-                let name = match &assignment.name {
-                    ast::AssignmentName::VariableName(n) => n.clone(),
-                    ast::AssignmentName::ArrayElementName(n, _) => n.clone(),
-                };
-                out.assignments.push((name, value));
+    fn simple_command(&self, c: &ast::SimpleCommand) -> SimpleCommand {
+        let mut out = SimpleCommand {
+            text: String::new(),
+            line: 0,
+            assignments: Vec::new(),
+            words: Vec::new(),
+            redirects: Vec::new(),
+        };
+        let mut first_line = None;
+        let mut note_line = |w: &ast::Word| {
+            if first_line.is_none() {
+                first_line = w.loc.as_ref().map(|l| l.start.line);
             }
-            ast::CommandPrefixOrSuffixItem::Word(w) => {
-                note_line(w);
-                out.words.push(Word::parse(&w.value));
+        };
+        for item in c.prefix.iter().flat_map(|p| p.0.iter()) {
+            match item {
+                ast::CommandPrefixOrSuffixItem::AssignmentWord(assignment, word) => {
+                    note_line(word);
+                    let value = match &assignment.value {
+                        ast::AssignmentValue::Scalar(w) => Word::parse(&w.value),
+                        ast::AssignmentValue::Array(_) => Word::parse("$(array)"),
+                    };
+                    let name = match &assignment.name {
+                        ast::AssignmentName::VariableName(n) => n.clone(),
+                        ast::AssignmentName::ArrayElementName(n, _) => n.clone(),
+                    };
+                    out.assignments.push((name, value));
+                }
+                ast::CommandPrefixOrSuffixItem::Word(w) => {
+                    note_line(w);
+                    out.words.push(Word::parse(&w.value));
+                }
+                other => out.redirects.extend(prefix_redirect(other)),
             }
-            other => out.redirects.extend(prefix_redirect(other)),
         }
-    }
-    if let Some(name) = &c.word_or_name {
-        note_line(name);
-        out.words.push(Word::parse(&name.value));
-    }
-    for item in c.suffix.iter().flat_map(|s| s.0.iter()) {
-        match item {
-            // `dd of=/dev/sda`: after the command name, name=value is an argument.
-            ast::CommandPrefixOrSuffixItem::AssignmentWord(_, w)
-            | ast::CommandPrefixOrSuffixItem::Word(w) => {
-                out.words.push(Word::parse(&w.value));
+        if let Some(name) = &c.word_or_name {
+            note_line(name);
+            out.words.push(Word::parse(&name.value));
+        }
+        for item in c.suffix.iter().flat_map(|s| s.0.iter()) {
+            match item {
+                // `dd of=/dev/sda`: after the command name, name=value is an argument.
+                ast::CommandPrefixOrSuffixItem::AssignmentWord(_, w)
+                | ast::CommandPrefixOrSuffixItem::Word(w) => {
+                    out.words.push(Word::parse(&w.value));
+                }
+                other => out.redirects.extend(prefix_redirect(other)),
             }
-            other => out.redirects.extend(prefix_redirect(other)),
         }
+        out.line = first_line.unwrap_or(1);
+        out.text = self.text_of(c);
+        out
     }
-    out.line = first_line.unwrap_or(1);
-    out
+
+    /// The command as written: the source from its first word to its last (heredoc
+    /// bodies excluded). brush positions count characters, so non-ASCII text is mapped.
+    fn text_of(&self, c: &ast::SimpleCommand) -> String {
+        let mut words = c
+            .prefix
+            .iter()
+            .flat_map(|p| p.0.iter())
+            .chain(c.suffix.iter().flat_map(|s| s.0.iter()));
+        let mut span: Option<(usize, usize)> = None;
+        let mut widen = |w: &ast::Word| {
+            if let Some(loc) = &w.loc {
+                let (s, e) = (loc.start.index, loc.end.index);
+                span = Some(span.map_or((s, e), |(a, b)| (a.min(s), b.max(e))));
+            }
+        };
+        if let Some(name) = &c.word_or_name {
+            widen(name);
+        }
+        for item in words.by_ref() {
+            match item {
+                ast::CommandPrefixOrSuffixItem::Word(w)
+                | ast::CommandPrefixOrSuffixItem::AssignmentWord(_, w) => widen(w),
+                ast::CommandPrefixOrSuffixItem::IoRedirect(ast::IoRedirect::File(
+                    _,
+                    _,
+                    ast::IoFileRedirectTarget::Filename(w),
+                )) => widen(w),
+                _ => {}
+            }
+        }
+        let slice = span.and_then(|(start, end)| {
+            if self.ascii {
+                self.source.get(start..end)
+            } else {
+                let offsets = self
+                    .offsets
+                    .get_or_init(|| self.source.char_indices().map(|(b, _)| b).collect());
+                let byte = |i: usize| offsets.get(i).copied().unwrap_or(self.source.len());
+                self.source.get(byte(start)..byte(end))
+            }
+        });
+        slice.map_or_else(|| c.to_string(), str::to_string)
+    }
 }
 
 fn prefix_redirect(item: &ast::CommandPrefixOrSuffixItem) -> Option<Redirect> {
