@@ -58,6 +58,7 @@ pub fn prepare(
             Ok(Plan::Run(argv.to_vec()))
         }
         "rsync" => prepare_rsync(ctx, argv, analysis, txn, after),
+        "rclone" => prepare_rclone(argv, analysis, txn, after),
         // What find deletes depends on its tests: the whole start trees are copied
         // (within [snapshots] max_size; beyond it the command needs --no-snapshot).
         "find" => {
@@ -233,6 +234,38 @@ fn prepare_rsync(
     out.push(flag);
     out.extend(argv[1..].iter().cloned());
     after.rsync_backup_root = Some(root);
+    Ok(Plan::Run(out))
+}
+
+/// rclone into a local directory: rclone's own `--backup-dir` keeps what sync deletes and
+/// what copy or move replace, laid out like the destination (as rsync's is).
+fn prepare_rclone(
+    argv: &[OsString],
+    analysis: &Analysis,
+    txn: &mut Transaction,
+    after: &mut After,
+) -> Result<Plan, SnapshotError> {
+    let has_own_backup = argv
+        .iter()
+        .any(|a| a.to_string_lossy().starts_with("--backup-dir"));
+    let dest = analysis
+        .targets
+        .iter()
+        .rev()
+        .find(|t| t.effect.loses_data() && t.exact && t.kind.is_dir() && t.exists);
+    let (Some(dest), false) = (dest, has_own_backup) else {
+        keep_copies(analysis, txn, |t| t.effect.loses_data() && !t.kind.is_dir())?;
+        return Ok(Plan::Run(argv.to_vec()));
+    };
+    for dir in directories_below(&dest.path) {
+        txn.record_attributes(&dir)?;
+    }
+    let backup = txn.backup_dir(&dest.path)?;
+    let mut out = argv.to_vec();
+    let mut flag = OsString::from("--backup-dir=");
+    flag.push(backup.as_os_str());
+    out.push(flag);
+    after.rsync_backup_root = Some(dest.path.clone());
     Ok(Plan::Run(out))
 }
 

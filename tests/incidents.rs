@@ -197,3 +197,25 @@ fn a_known_variable_resolves() {
     env.review("STEAMROOT=./steam; rm -rf \"$STEAMROOT/\"*")
         .expect("allow", &[]);
 }
+
+// 5. Object storage migration: the direction of `rclone sync` decides what is deleted.
+#[test]
+fn rclone_sync_says_which_side_loses_what() {
+    let env = TestEnv::new();
+    let review = env.review("rclone sync old-bucket:media new-bucket:media --transfers 8");
+    review.expect("confirm", &["sync-delete"]);
+    let message = review.messages();
+    assert!(
+        message.contains("new-bucket:media will lose every object that old-bucket:media lacks"),
+        "{message}"
+    );
+    assert!(
+        message.contains("old-bucket:media → new-bucket:media"),
+        "{message}"
+    );
+    // A dry run, and a copy, delete nothing.
+    env.review("rclone sync --dry-run old-bucket:media new-bucket:media")
+        .expect("allow", &[]);
+    env.review("rclone copy old-bucket:media new-bucket:media")
+        .expect("allow", &[]);
+}

@@ -479,3 +479,50 @@ fn find_delete_then_undo_restores_the_tree() {
     assert_eq!(undo.status.code(), Some(0), "{}", stderr(&undo));
     assert_eq!(tree_state(&logs), before);
 }
+
+#[test]
+fn rclone_sync_in_the_wrong_direction_is_undone() {
+    if std::process::Command::new("rclone")
+        .arg("version")
+        .output()
+        .is_err()
+    {
+        panic!("rclone is not installed (.ci/run installs it)");
+    }
+    let env = TestEnv::new();
+    env.write("good/photo1.jpg", "one");
+    env.write("good/photo2.jpg", "two");
+    env.write("good/album/photo3.jpg", "three");
+    env.write("empty/.keep", "");
+    let good = env.path("good");
+    let before = tree_state(&good);
+    // Swapped operands: syncing the empty copy onto the good one.
+    let out = run(
+        &env,
+        &[
+            "--confirm",
+            &env.host.clone(),
+            "--",
+            "rclone",
+            "sync",
+            "empty",
+            "good",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        !good.join("photo1.jpg").exists(),
+        "rclone deleted the good copy"
+    );
+    let undo = env.cmd().arg("undo").output().unwrap();
+    assert_eq!(undo.status.code(), Some(0), "{}", stderr(&undo));
+    let after = tree_state(&good);
+    for (path, state) in &before {
+        assert_eq!(
+            after.get(path),
+            Some(state),
+            "{}",
+            String::from_utf8_lossy(path)
+        );
+    }
+}

@@ -15,6 +15,7 @@ pub mod device;
 pub mod find;
 pub mod ln;
 pub mod mv;
+pub mod rclone;
 pub mod reboot;
 pub mod rm;
 pub mod rmdir;
@@ -119,6 +120,7 @@ pub fn analyzer_for(name: &str) -> Option<fn(&Invocation) -> Analysis> {
         "rm" | "unlink" => rm::analyze,
         "rmdir" => rmdir::analyze,
         "rsync" => rsync::analyze,
+        "rclone" => rclone::analyze,
         "mv" => mv::analyze,
         "cp" => cp::analyze,
         "ln" => ln::analyze,
