@@ -22,6 +22,11 @@ pub enum Command {
     Review(ReviewArgs),
     /// Guarded execution: decide, snapshot what would be destroyed, run the real program.
     Run(RunArgs),
+    /// Review the shell command of an AI coding agent's pre-tool-use hook (JSON on stdin).
+    Hook {
+        #[command(subcommand)]
+        agent: HookAgent,
+    },
     /// Show the effective policy, check a policy file, or explain a rule id.
     Policy(PolicyArgs),
     /// Put back what a guarded command destroyed (the newest snapshot, or ID).
@@ -156,4 +161,10 @@ pub struct FreezeArgs {
     /// Why the host is frozen; shown with every refusal.
     #[arg(long, value_name = "TEXT", required = true)]
     pub reason: String,
+}
+
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum HookAgent {
+    /// Claude Code's PreToolUse hook: block → deny, confirm → ask, allow → no opinion.
+    ClaudeCode,
 }

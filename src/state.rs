@@ -14,6 +14,10 @@ pub fn state_home(ctx: &Context) -> PathBuf {
         .filter(|d| !d.is_empty())
         .map(PathBuf::from)
         .or_else(|| ctx.home().map(|h| h.join(".local/share")))
-        .unwrap_or_else(|| PathBuf::from("/tmp"));
+        // No home at all (a bare service account): a per-uid directory, not a shared one.
+        .unwrap_or_else(|| PathBuf::from(format!("/tmp/shellguard-{}", ctx.uid)));
+    if data.starts_with("/tmp/shellguard-") {
+        return data;
+    }
     data.join("shellguard")
 }

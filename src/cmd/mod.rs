@@ -1,6 +1,7 @@
 //! One file per subcommand; each turns parsed arguments into an exit code.
 
 mod freeze;
+mod hook;
 mod log;
 mod policy;
 mod review;
@@ -46,6 +47,7 @@ pub fn run(cli: Cli) -> Result<run::Outcome> {
         Command::Log(args) => log::run(args, &ctx)?,
         Command::Freeze(args) => freeze::freeze(args, &ctx)?,
         Command::Unfreeze => freeze::unfreeze(&ctx)?,
+        Command::Hook { agent } => hook::run(agent, &ctx)?,
         Command::Run(args) => {
             let request = run::Request {
                 argv: args.argv,
