@@ -13,11 +13,10 @@ pub fn state_home(ctx: &Context) -> PathBuf {
         .var("XDG_DATA_HOME")
         .filter(|d| !d.is_empty())
         .map(PathBuf::from)
-        .or_else(|| ctx.home().map(|h| h.join(".local/share")))
+        .or_else(|| ctx.home().map(|h| h.join(".local/share")));
+    match data {
+        Some(data) => data.join("shellguard"),
         // No home at all (a bare service account): a per-uid directory, not a shared one.
-        .unwrap_or_else(|| PathBuf::from(format!("/tmp/shellguard-{}", ctx.uid)));
-    if data.starts_with("/tmp/shellguard-") {
-        return data;
+        None => PathBuf::from(format!("/tmp/shellguard-{}", ctx.uid)),
     }
-    data.join("shellguard")
 }
