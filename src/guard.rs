@@ -26,6 +26,39 @@ pub enum Plan {
 #[derive(Debug, Default)]
 pub struct After {
     pub rsync_backup_root: Option<PathBuf>,
+    /// rsync's itemized log and the directory its names are relative to: what it created.
+    pub rsync_log: Option<(PathBuf, PathBuf)>,
+}
+
+/// After the program ran: records what rsync/rclone kept in their backup directory, and
+/// what rsync created (so undo can remove it).
+pub fn finish(after: &After, txn: &mut Transaction) -> Result<(), SnapshotError> {
+    if let Some(root) = &after.rsync_backup_root {
+        txn.record_rsync_backup(root)?;
+    }
+    if let Some((log, base)) = &after.rsync_log {
+        let text = std::fs::read(log).unwrap_or_default();
+        for line in text.split(|b| *b == b'\n') {
+            if let Some(name) = created_by_rsync(line) {
+                txn.record_created(&base.join(name))?;
+            }
+        }
+        let _ = std::fs::remove_file(log);
+    }
+    Ok(())
+}
+
+/// A `--log-file-format='%i %n'` line naming something rsync created: its itemized
+/// changes are `+++++++++` (`>f+++++++++ dir/file`, `cd+++++++++ dir/`).
+fn created_by_rsync(line: &[u8]) -> Option<&std::ffi::OsStr> {
+    use std::os::unix::ffi::OsStrExt;
+    // "2026/11/22 01:30:00 [123] >f+++++++++ name": the format starts after "] ".
+    let start = line.windows(2).position(|w| w == b"] ")? + 2;
+    let rest = &line[start..];
+    let (item, name) = (rest.get(..11)?, rest.get(12..)?);
+    let created = item.len() == 11 && &item[2..] == b"+++++++++" && matches!(item[0], b'>' | b'c');
+    let name = name.strip_suffix(b"/").unwrap_or(name);
+    (created && !name.is_empty() && name != b".").then(|| std::ffi::OsStr::from_bytes(name))
 }
 
 const RM_OPTIONS: &[OptDef] = &[
@@ -232,6 +265,17 @@ fn prepare_rsync(
     let mut flag = OsString::from("--backup-dir=");
     flag.push(backup.as_os_str());
     out.push(flag);
+    let has_own_log = argv
+        .iter()
+        .any(|a| a.to_string_lossy().starts_with("--log-file"));
+    if dest.kind.is_dir() && !has_own_log {
+        let log = txn.dir().join("rsync.log");
+        let mut flag = OsString::from("--log-file=");
+        flag.push(log.as_os_str());
+        out.push(flag);
+        out.push(OsString::from("--log-file-format=%i %n"));
+        after.rsync_log = Some((log, dest.path.clone()));
+    }
     out.extend(argv[1..].iter().cloned());
     after.rsync_backup_root = Some(root);
     Ok(Plan::Run(out))

@@ -225,9 +225,7 @@ pub fn run(ctx: Context, request: Request) -> Result<Outcome> {
     };
     let mut snapshot_id = None;
     if let Some(mut txn) = transaction {
-        if let Some(root) = &after.rsync_backup_root {
-            txn.record_rsync_backup(root)?;
-        }
+        guard::finish(&after, &mut txn)?;
         let id = txn.commit()?;
         eprintln!(
             "shellguard │ snapshot {id}: `shellguard undo` brings back what this command destroyed"
