@@ -522,3 +522,79 @@ fn rclone_sync_in_the_wrong_direction_is_undone() {
         );
     }
 }
+
+/// A tmpfs mounted inside the test's own directory, unmounted when dropped.
+struct Tmpfs(PathBuf);
+
+impl Tmpfs {
+    fn mount(at: PathBuf, size: &str) -> Tmpfs {
+        std::fs::create_dir_all(&at).unwrap();
+        let status = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(&at)
+            .status()
+            .expect("mount");
+        assert!(
+            status.success(),
+            "mounting a tmpfs needs root (CI runs as root)"
+        );
+        Tmpfs(at)
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(&self.0)
+            .status();
+    }
+}
+
+#[test]
+fn rm_on_another_filesystem_is_put_aside_there_and_undone() {
+    let env = TestEnv::new();
+    let fs = Tmpfs::mount(env.path("mnt"), "16m");
+    let data = fs.0.join("data");
+    std::fs::create_dir_all(data.join("sub")).unwrap();
+    std::fs::write(data.join("sub/file"), "on tmpfs").unwrap();
+    std::os::unix::fs::symlink("sub/file", data.join("link")).unwrap();
+    let before = tree_state(&data);
+    let out = run(&env, &["--", "rm", "-rf", "mnt/data"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!data.exists());
+    let store = fs.0.join(".shellguard-0");
+    assert!(
+        store.is_dir(),
+        "moved into the store at the top of that filesystem, not copied home"
+    );
+    let undo = env.cmd().arg("undo").output().unwrap();
+    assert_eq!(undo.status.code(), Some(0), "{}", stderr(&undo));
+    assert_eq!(tree_state(&data), before);
+}
+
+#[test]
+fn no_room_for_a_snapshot_refuses_and_loses_nothing() {
+    // State on a 1 MiB tmpfs; the target on another tmpfs whose top-level store is taken
+    // by a file (so the copy fallback into the full state dir is the only way): refused.
+    let env = TestEnv::new();
+    let state = Tmpfs::mount(env.root().join("state"), "1m");
+    let fs = Tmpfs::mount(env.path("mnt"), "16m");
+    std::fs::write(fs.0.join(".shellguard-0"), "not a store").unwrap();
+    let big = fs.0.join("big");
+    std::fs::create_dir_all(&big).unwrap();
+    std::fs::write(big.join("blob"), vec![7u8; 4 << 20]).unwrap();
+    let out = run(&env, &["--", "rm", "-rf", "mnt/big"]);
+    assert_eq!(out.status.code(), Some(10), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--no-snapshot"),
+        "says how to go on: {}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::metadata(big.join("blob")).unwrap().len(),
+        4 << 20,
+        "nothing lost"
+    );
+    drop(state);
+}
