@@ -85,6 +85,10 @@ rules! {
         "A systemd timer with Persistent=true activates a service that reboots the machine: the \
          reboot job never completes, so at every boot the missed run fires again, an endless \
          reboot loop.";
+    RemoteLockout = "remote-lockout", Confirm,
+        "Over SSH, stopping, disabling or masking sshd or the network (systemctl stop ssh, \
+         disable --now NetworkManager ...) cuts the session and every way back in; only a \
+         console can undo it.";
     RsyncDelete = "rsync-delete", Confirm,
         "rsync with --delete (or --remove-source-files) deletes files: at the destination, every \
          file the source lacks; a wrong direction or a missing trailing slash deletes the good \

@@ -219,3 +219,124 @@ fn rclone_sync_says_which_side_loses_what() {
     env.review("rclone copy old-bucket:media new-bucket:media")
         .expect("allow", &[]);
 }
+
+// 4. The daily reboot timer that looped.
+fn reboot_timer(env: &TestEnv, persistent: bool) -> std::path::PathBuf {
+    let units = env.mkdir("units");
+    std::fs::write(
+        units.join("daily-reboot.timer"),
+        format!(
+            "[Unit]\nDescription=Work around the kernel leak\n\n[Timer]\nOnCalendar=*-*-* 3:30:00\nPersistent={persistent}\n\n[Install]\nWantedBy=timers.target\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        units.join("daily-reboot.service"),
+        "[Unit]\nDescription=Daily reboot\n\n[Service]\nType=oneshot\nExecStart=/usr/bin/systemctl reboot\n",
+    )
+    .unwrap();
+    units
+}
+
+#[test]
+fn enabling_a_persistent_reboot_timer_is_a_reboot_loop() {
+    let env = TestEnv::new();
+    let units = reboot_timer(&env, true);
+    let review = env.review(&format!(
+        "systemctl enable --now {}/daily-reboot.timer",
+        units.display()
+    ));
+    review.expect("confirm", &["timer-reboot-loop"]);
+    assert!(
+        review.messages().contains("Persistent=true"),
+        "{}",
+        review.messages()
+    );
+    // By name, found on the unit search path.
+    let out = env
+        .cmd()
+        .env("SYSTEMD_UNIT_PATH", &units)
+        .args([
+            "review",
+            "--format",
+            "json",
+            "-c",
+            "systemctl start daily-reboot.timer",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(10));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("timer-reboot-loop"));
+}
+
+#[test]
+fn a_reboot_timer_without_persistent_is_a_scheduled_reboot() {
+    let env = TestEnv::new();
+    let units = reboot_timer(&env, false);
+    let review = env.review(&format!(
+        "systemctl enable {}/daily-reboot.timer",
+        units.display()
+    ));
+    review.expect("confirm", &["reboot"]);
+    assert!(!review.has_rule("timer-reboot-loop"));
+}
+
+#[test]
+fn an_ordinary_timer_is_allowed() {
+    let env = TestEnv::new();
+    let units = env.mkdir("units");
+    std::fs::write(
+        units.join("backup.timer"),
+        "[Timer]\nOnCalendar=daily\nPersistent=true\n",
+    )
+    .unwrap();
+    std::fs::write(
+        units.join("backup.service"),
+        "[Service]\nExecStart=/bin/sh -c 'tar czf /backup/etc.tgz /etc'\n",
+    )
+    .unwrap();
+    env.review(&format!(
+        "systemctl enable --now {}/backup.timer",
+        units.display()
+    ))
+    .expect("allow", &[]);
+    std::fs::write(
+        units.join("sneaky.timer"),
+        "[Timer]\nOnCalendar=daily\nPersistent=yes\nUnit=backup2.service\n",
+    )
+    .unwrap();
+    std::fs::write(
+        units.join("backup2.service"),
+        "[Service]\nExecStartPost=-/bin/sh -c 'sync; /sbin/reboot'\n",
+    )
+    .unwrap();
+    env.review(&format!("systemctl start {}/sneaky.timer", units.display()))
+        .expect("confirm", &["timer-reboot-loop"]);
+}
+
+#[test]
+fn stopping_sshd_over_ssh_would_lock_you_out() {
+    let env = TestEnv::new();
+    let over_ssh = |text: &str| {
+        let out = env
+            .cmd()
+            .env("SSH_CONNECTION", "10.0.0.2 51000 10.0.0.1 22")
+            .args(["review", "--format", "json", "-c", text])
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, json) = over_ssh("systemctl stop sshd");
+    assert_eq!(code, Some(10));
+    assert!(json.contains("remote-lockout"));
+    assert_eq!(
+        over_ssh("systemctl disable --now NetworkManager.service").0,
+        Some(10)
+    );
+    assert_eq!(over_ssh("systemctl restart sshd").0, Some(0));
+    // At the console, stopping sshd is ordinary administration.
+    env.review("systemctl stop sshd").expect("allow", &[]);
+}

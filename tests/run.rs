@@ -598,3 +598,53 @@ fn no_room_for_a_snapshot_refuses_and_loses_nothing() {
     );
     drop(state);
 }
+
+#[test]
+fn enabling_a_looping_reboot_timer_needs_confirmation_at_run_time() {
+    // A real systemctl could reboot this machine: a stub records what it would have run.
+    let env = TestEnv::new();
+    let bin = env.mkdir("../bin");
+    let record = env.root().join("systemctl.argv");
+    std::fs::write(
+        bin.join("systemctl"),
+        format!("#!/bin/sh\necho \"$@\" >> {}\n", record.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        bin.join("systemctl"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    let units = env.mkdir("units");
+    std::fs::write(
+        units.join("nightly.timer"),
+        "[Timer]\nOnCalendar=*-*-* 3:30:00\nPersistent=true\n",
+    )
+    .unwrap();
+    std::fs::write(
+        units.join("nightly.service"),
+        "[Service]\nExecStart=/usr/bin/systemctl reboot\n",
+    )
+    .unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let timer = units.join("nightly.timer").display().to_string();
+    let sg = |extra: &[&str]| {
+        env.std_cmd(assert_cmd::cargo::cargo_bin("shellguard"))
+            .env("PATH", &path)
+            .arg("run")
+            .args(extra)
+            .args(["--", "systemctl", "enable", "--now", &timer])
+            .output()
+            .unwrap()
+    };
+    let out = sg(&[]);
+    assert_eq!(out.status.code(), Some(10), "{}", stderr(&out));
+    assert!(stderr(&out).contains("timer-reboot-loop"));
+    assert!(!record.exists(), "nothing ran");
+    let out = sg(&["--confirm", &env.host.clone()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&record).unwrap(),
+        format!("enable --now {timer}\n")
+    );
+}

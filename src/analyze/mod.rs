@@ -20,6 +20,7 @@ pub mod reboot;
 pub mod rm;
 pub mod rmdir;
 pub mod rsync;
+pub mod systemd;
 pub mod truncate;
 
 use std::borrow::Cow;
@@ -129,9 +130,8 @@ pub fn analyzer_for(name: &str) -> Option<fn(&Invocation) -> Analysis> {
         "dd" => dd::analyze,
         "truncate" => truncate::analyze,
         "crontab" => crontab::analyze,
-        "reboot" | "shutdown" | "poweroff" | "halt" | "init" | "telinit" | "systemctl" => {
-            reboot::analyze
-        }
+        "reboot" | "shutdown" | "poweroff" | "halt" | "init" | "telinit" => reboot::analyze,
+        "systemctl" => systemd::analyze,
         name if device::handles(name) => device::analyze,
         _ => return None,
     };

@@ -163,7 +163,7 @@ fn init(inv: &Invocation) -> Analysis {
     analysis
 }
 
-const SYSTEMCTL: &[OptDef] = &[
+pub(crate) const SYSTEMCTL: &[OptDef] = &[
     valued("type", Some('t'), Some("type")),
     valued("state", None, Some("state")),
     valued("property", Some('p'), Some("property")),
