@@ -6,10 +6,10 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::analyze::opts::{self, OptDef, flag, optional};
-use crate::analyze::{Analysis, Arg};
+use crate::analyze::Arg;
+use crate::analyze::opts;
 use crate::context::Context;
-use crate::model::{Effect, FileKind};
+use crate::model::{Effect, FileKind, Target};
 use crate::resolve;
 use crate::snapshot::{Disposal, RestoreAction, SnapshotError, Transaction};
 
@@ -61,26 +61,12 @@ fn created_by_rsync(line: &[u8]) -> Option<&std::ffi::OsStr> {
     (created && !name.is_empty() && name != b".").then(|| std::ffi::OsStr::from_bytes(name))
 }
 
-const RM_OPTIONS: &[OptDef] = &[
-    flag("force", Some('f'), Some("force")),
-    flag("interactive", Some('i'), None),
-    flag("interactive", Some('I'), None),
-    optional("interactive-when", "interactive"),
-    flag("x", None, Some("one-file-system")),
-    flag("x", None, Some("no-preserve-root")),
-    optional("x", "preserve-root"),
-    flag("recursive", Some('r'), Some("recursive")),
-    flag("recursive", Some('R'), None),
-    flag("dir", Some('d'), Some("dir")),
-    flag("verbose", Some('v'), Some("verbose")),
-];
-
 /// Puts aside what `argv` would destroy, and says how to run it afterwards.
 pub fn prepare(
     ctx: &Context,
     argv: &[OsString],
     program: &str,
-    analysis: &Analysis,
+    targets: &[Target],
     txn: &mut Transaction,
     after: &mut After,
 ) -> Result<Plan, SnapshotError> {
@@ -90,23 +76,23 @@ pub fn prepare(
             save_crontab(argv, txn)?;
             Ok(Plan::Run(argv.to_vec()))
         }
-        "rsync" => prepare_rsync(ctx, argv, analysis, txn, after),
-        "rclone" => prepare_rclone(argv, analysis, txn, after),
+        "rsync" => prepare_rsync(ctx, argv, targets, txn, after),
+        "rclone" => prepare_rclone(argv, targets, txn, after),
         // What find deletes depends on its tests: the whole start trees are copied
         // (within [snapshots] max_size; beyond it the command needs --no-snapshot).
         "find" => {
-            keep_copies(analysis, txn, |t| t.effect.loses_data())?;
+            keep_copies(targets, txn, |t| t.effect.loses_data())?;
             Ok(Plan::Run(argv.to_vec()))
         }
         // mv's sources move, they are not lost; only a replaced destination is.
         "mv" => {
-            keep_copies(analysis, txn, |t| {
+            keep_copies(targets, txn, |t| {
                 t.effect == Effect::Overwrite && !t.kind.is_dir()
             })?;
             Ok(Plan::Run(argv.to_vec()))
         }
         _ => {
-            keep_copies(analysis, txn, |t| t.effect.loses_data() && !t.kind.is_dir())?;
+            keep_copies(targets, txn, |t| t.effect.loses_data() && !t.kind.is_dir())?;
             Ok(Plan::Run(argv.to_vec()))
         }
     }
@@ -121,11 +107,27 @@ fn prepare_rm(
     txn: &mut Transaction,
 ) -> Result<Plan, SnapshotError> {
     let args: Vec<Arg> = argv[1..].iter().map(|a| Arg::exact(a.clone())).collect();
-    let parsed = opts::parse(if program == "unlink" { &[] } else { RM_OPTIONS }, &args);
-    let interactive = parsed.has("interactive")
+    let parsed = opts::parse(
+        if program == "unlink" {
+            &[]
+        } else {
+            crate::analyze::rm::OPTIONS
+        },
+        &args,
+    );
+    // -i, -I, or --interactive[=WHEN] with WHEN other than never.
+    let interactive = parsed.has("prompt-each")
+        || parsed.has("prompt-once")
         || parsed
-            .value("interactive-when")
-            .is_some_and(|w| w != "never" && w != "no" && w != "none");
+            .options
+            .iter()
+            .rev()
+            .find(|(k, _)| *k == "interactive")
+            .is_some_and(|(_, when)| {
+                when.as_ref().is_none_or(|w| {
+                    !["never", "no", "none"].contains(&w.to_string_lossy().as_ref())
+                })
+            });
     let recursive = parsed.has("recursive");
     let mut removed = Vec::new();
     for operand in &parsed.operands {
@@ -185,11 +187,11 @@ fn dir_is_empty(path: &Path) -> bool {
 /// In-place writers (cp onto a file, truncate, shred, dd of=FILE) and find: a copy of each
 /// existing target `wanted` selects, taken before the program writes or deletes it.
 fn keep_copies(
-    analysis: &Analysis,
+    targets: &[Target],
     txn: &mut Transaction,
-    wanted: impl Fn(&crate::model::Target) -> bool,
+    wanted: impl Fn(&Target) -> bool,
 ) -> Result<(), SnapshotError> {
-    for target in &analysis.targets {
+    for target in targets {
         if target.exists && target.exact && target.kind != FileKind::Unknown && wanted(target) {
             txn.keep_copy(&target.path)?;
         }
@@ -227,7 +229,7 @@ fn save_crontab(argv: &[OsString], txn: &mut Transaction) -> Result<(), Snapshot
 fn prepare_rsync(
     ctx: &Context,
     argv: &[OsString],
-    analysis: &Analysis,
+    targets: &[Target],
     txn: &mut Transaction,
     after: &mut After,
 ) -> Result<Plan, SnapshotError> {
@@ -240,7 +242,7 @@ fn prepare_rsync(
         .filter(|d| d.kind != FileKind::Unknown && d.path.is_absolute());
     let (Some(dest), false) = (dest, has_own_backup) else {
         // Sources removed by --remove-source-files are kept by copy.
-        keep_copies(analysis, txn, |t| {
+        keep_copies(targets, txn, |t| {
             t.effect == Effect::Delete && !t.kind.is_dir()
         })?;
         return Ok(Plan::Run(argv.to_vec()));
@@ -285,20 +287,19 @@ fn prepare_rsync(
 /// what copy or move replace, laid out like the destination (as rsync's is).
 fn prepare_rclone(
     argv: &[OsString],
-    analysis: &Analysis,
+    targets: &[Target],
     txn: &mut Transaction,
     after: &mut After,
 ) -> Result<Plan, SnapshotError> {
     let has_own_backup = argv
         .iter()
         .any(|a| a.to_string_lossy().starts_with("--backup-dir"));
-    let dest = analysis
-        .targets
+    let dest = targets
         .iter()
         .rev()
         .find(|t| t.effect.loses_data() && t.exact && t.kind.is_dir() && t.exists);
     let (Some(dest), false) = (dest, has_own_backup) else {
-        keep_copies(analysis, txn, |t| t.effect.loses_data() && !t.kind.is_dir())?;
+        keep_copies(targets, txn, |t| t.effect.loses_data() && !t.kind.is_dir())?;
         return Ok(Plan::Run(argv.to_vec()));
     };
     for dir in directories_below(&dest.path) {

@@ -71,13 +71,18 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-/// stderr without shellguard's banner lines.
+/// stderr without shellguard's banner lines. A banner line can follow a prompt that ends
+/// without a newline (rm -i answered by EOF): it is cut from where it starts.
 fn program_stderr(out: &Output) -> String {
-    stderr(out)
-        .lines()
-        .filter(|l| !l.starts_with("shellguard │"))
-        .map(|l| format!("{l}\n"))
-        .collect()
+    let mut kept = String::new();
+    for line in stderr(out).split_inclusive('\n') {
+        match line.find("shellguard │") {
+            Some(0) => {}
+            Some(at) => kept.push_str(&line[..at]),
+            None => kept.push_str(line),
+        }
+    }
+    kept
 }
 
 #[test]
@@ -264,6 +269,10 @@ fn guarded_rm_behaves_like_rm() {
         &["-R", "link"],
         &["link/"],
         &["-i", "missing"],
+        &["-i", "file"],
+        &["-I", "-r", "dir", "file"],
+        &["--interactive=never", "file"],
+        &["--interactive", "file2"],
     ];
     for case in cases {
         let plain = TestEnv::new();

@@ -4,7 +4,7 @@ use super::opts::{self, OptDef, flag, optional};
 use super::{Analysis, Invocation};
 use crate::model::{Effect, FileKind};
 
-const OPTIONS: &[OptDef] = &[
+pub(crate) const OPTIONS: &[OptDef] = &[
     flag("force", Some('f'), Some("force")),
     flag("prompt-each", Some('i'), None),
     flag("prompt-once", Some('I'), None),

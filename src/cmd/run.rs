@@ -198,7 +198,7 @@ pub fn run(ctx: Context, request: Request) -> Result<Outcome> {
             &ctx,
             &request.argv,
             &name,
-            &command_analysis(&command),
+            &command.targets,
             &mut txn,
             &mut after,
         ) {
@@ -234,15 +234,6 @@ pub fn run(ctx: Context, request: Request) -> Result<Outcome> {
     }
     record.write("ran", snapshot_id, Some(ended.code()));
     Ok(Outcome::Program(ended))
-}
-
-/// The analysis as the report carries it (targets after judging).
-fn command_analysis(command: &review::CommandReport) -> Analysis {
-    Analysis {
-        targets: command.targets.clone(),
-        reasons: command.reasons.clone(),
-        snapshot: command.snapshot,
-    }
 }
 
 fn confirmed(ctx: &Context, given: Option<&str>, hostname_style: bool, name: &str) -> Result<bool> {
