@@ -149,7 +149,13 @@ fn prepare_rm(
             // rm asks per file: it must see the tree, so keep a copy and let it decide.
             txn.keep_copy(&resolved.path)?;
         } else if txn.put_aside(&resolved.path)? == Disposal::Moved {
-            removed.push(std::ptr::from_ref::<Arg>(*operand));
+            let entry = txn.manifest().entries.last().expect("just put aside");
+            let stored = entry
+                .store
+                .clone()
+                .unwrap_or_else(|| txn.dir().to_path_buf())
+                .join(&entry.stored);
+            removed.push((std::ptr::from_ref::<Arg>(*operand), stored));
         }
     }
     if removed.is_empty() {
@@ -159,9 +165,9 @@ fn prepare_rm(
     let mut remaining_operands = 0;
     let mut rest = vec![argv[0].clone()];
     for arg in &args {
-        if removed.contains(&std::ptr::from_ref(arg)) {
+        if let Some((_, stored)) = removed.iter().find(|(a, _)| std::ptr::eq(*a, arg)) {
             if verbose {
-                println!("removed '{}'", arg.text());
+                print_removed(arg, stored);
             }
             continue;
         }
@@ -178,6 +184,33 @@ fn prepare_rm(
         rest.insert(1, OsString::from("--"));
     }
     Ok(Plan::Run(rest))
+}
+
+/// What `rm -v` would have printed for an operand now in the store: the tree walked as
+/// rm's fts walks it (directory order, contents before their directory), under the
+/// operand's name.
+fn print_removed(operand: &Arg, stored: &Path) {
+    use std::io::Write;
+    let name = operand.text();
+    let mut out = std::io::stdout().lock();
+    for entry in walkdir::WalkDir::new(stored)
+        .contents_first(true)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let rel = entry.path().strip_prefix(stored).unwrap_or(entry.path());
+        let shown = if rel.as_os_str().is_empty() {
+            name.to_string()
+        } else {
+            format!("{}/{}", name.trim_end_matches('/'), rel.display())
+        };
+        let what = if entry.file_type().is_dir() {
+            "removed directory"
+        } else {
+            "removed"
+        };
+        let _ = writeln!(out, "{what} '{shown}'");
+    }
 }
 
 fn dir_is_empty(path: &Path) -> bool {

@@ -269,6 +269,9 @@ fn guarded_rm_behaves_like_rm() {
         &["-R", "link"],
         &["link/"],
         &["-i", "missing"],
+        &["-rv", "dir", "file", "emptydir"],
+        &["-dv", "emptydir", "file2"],
+        &["-rv", "dir/"],
         &["-i", "file"],
         &["-I", "-r", "dir", "file"],
         &["--interactive=never", "file"],
@@ -279,6 +282,9 @@ fn guarded_rm_behaves_like_rm() {
         let guarded = TestEnv::new();
         for env in [&plain, &guarded] {
             env.write("dir/sub/f", "f");
+            env.write("dir/sub/g", "g");
+            env.write("dir/h", "h");
+            env.mkdir("dir/empty");
             env.write("file", "1");
             env.write("file2", "2");
             env.write("-dash", "d");
@@ -302,6 +308,11 @@ fn guarded_rm_behaves_like_rm() {
             program_stderr(&got),
             stderr(&expected),
             "stderr of rm {case:?}"
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&got.stdout),
+            String::from_utf8_lossy(&expected.stdout),
+            "stdout of rm {case:?} (-v lists what it removed)"
         );
         assert_eq!(
             tree_state(&guarded.work()),
