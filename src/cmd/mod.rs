@@ -1,10 +1,15 @@
 //! One file per subcommand; each turns parsed arguments into an exit code.
 
+mod banner;
+mod completions;
 mod freeze;
+mod init;
 mod log;
 mod policy;
+mod prompt;
 mod review;
 pub mod run;
+mod shims;
 mod snapshots;
 mod undo;
 
@@ -46,6 +51,12 @@ pub fn run(cli: Cli) -> Result<run::Outcome> {
         Command::Log(args) => log::run(args, &ctx)?,
         Command::Freeze(args) => freeze::freeze(args, &ctx)?,
         Command::Unfreeze => freeze::unfreeze(&ctx)?,
+        Command::Init(args) => init::run(args, &ctx)?,
+        Command::Prompt(args) => prompt::run(args, &ctx)?,
+        Command::Banner => banner::run(&ctx)?,
+        Command::Shims(args) => shims::run(&args.dir, &ctx)?,
+        Command::Completions(args) => completions::completions(args)?,
+        Command::Man => completions::man()?,
         Command::Run(args) => {
             let request = run::Request {
                 argv: args.argv,
