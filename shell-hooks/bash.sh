@@ -106,6 +106,8 @@ if [[ $- == *i* ]]; then
     # Review the command line in place (default Ctrl-X Ctrl-G); the line stays as it is.
     function __shellguard_review_line {
         [[ -n ${READLINE_LINE//[[:space:]]/} ]] || return 0
+        # bash before 5.1 leaves the cursor after the typed text: start the report below.
+        echo
         {{SG}} review -c "$READLINE_LINE"
     }
     bind -x "\"${SHELLGUARD_REVIEW_KEY:-\\C-x\\C-g}\": __shellguard_review_line"
