@@ -38,6 +38,10 @@ impl Terminal {
     /// `shell` (bash, zsh or fish) started interactively in the test world with the
     /// integration loaded, on the production host.
     fn start(shell: &str) -> Terminal {
+        Terminal::start_with(shell, &[])
+    }
+
+    fn start_with(shell: &str, vars: &[(&str, &str)]) -> Terminal {
         static SERIAL: AtomicUsize = AtomicUsize::new(0);
         let env = TestEnv::new().with_host(HOST).with_policy(PRODUCTION);
         let home = env.root().join("home");
@@ -92,6 +96,7 @@ impl Terminal {
             .env("TERM", "xterm-256color")
             .env_remove("PROMPT_COMMAND")
             .env_remove("TMUX")
+            .envs(vars.iter().copied())
             .status()
             .expect("tmux is installed (.ci/run installs it)");
         assert!(status.success(), "tmux new-session failed");
@@ -248,4 +253,67 @@ fn host_name_challenge_accepts_the_right_name_and_refuses_a_wrong_one() {
         String::from_utf8_lossy(&undo.stderr)
     );
     assert!(right.join("a.o").exists());
+}
+
+#[test]
+fn zsh_reviews_a_paste_before_it_can_run_when_asked_to() {
+    let t = Terminal::start_with("zsh", &[("SHELLGUARD_REVIEW_PASTE", "1")]);
+    t.wait_for("[PRODUCTION ");
+    let marker = t.env.root().join("pasted-ran");
+    let paste = format!("touch {} && rm -rf /", marker.display());
+    let status = t
+        .tmux()
+        .args(["set-buffer", "--", &paste])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // -p: as a terminal pastes, in bracketed-paste markers when the shell asked for them.
+    let status = t.tmux().args(["paste-buffer", "-p"]).status().unwrap();
+    assert!(status.success());
+    let screen = t.wait_for("block: do not run this");
+    assert!(screen.contains("root-target"), "{screen}");
+    let after = screen.rsplit("block: do not run this").next().unwrap();
+    assert!(
+        after.contains("rm -rf /"),
+        "the paste is no longer on the line:\n{screen}"
+    );
+    assert!(!marker.exists(), "the paste ran");
+    t.keys(&["C-c"]);
+}
+
+#[test]
+fn interactive_review_prompt_reviews_pastes_and_runs_only_when_told() {
+    let t = Terminal::start("bash");
+    t.wait_for("[PRODUCTION ");
+    let target = t.env.mkdir("target");
+    std::fs::write(target.join("data"), "keep").unwrap();
+    t.env.symlink("target", "link");
+    t.type_text(&format!(
+        "cd {} && {} review",
+        t.env.work().display(),
+        shellguard().display()
+    ));
+    t.keys(&["Enter"]);
+    t.wait_for("review> ");
+    t.type_text("rm -rf link/");
+    t.keys(&["Enter"]);
+    t.wait_for("block: do not run this");
+    assert!(target.join("data").exists());
+
+    // A harmless line, then :run runs it (guarded) in the review's directory.
+    t.type_text("touch made-by-run");
+    t.keys(&["Enter"]);
+    t.wait_for("allow: nothing here destroys");
+    assert!(!t.env.path("made-by-run").exists(), "reviewing ran it");
+    t.type_text(":run");
+    t.keys(&["Enter"]);
+    t.wait_for("(exit 0)");
+    assert!(t.env.path("made-by-run").exists());
+
+    t.type_text(":q");
+    t.keys(&["Enter"]);
+    t.type_text("echo \"review=$?\"");
+    t.keys(&["Enter"]);
+    t.wait_for("review=0");
+    assert!(t.env.root().join("state/review_history").exists());
 }

@@ -8,8 +8,9 @@ mod log;
 mod policy;
 mod prompt;
 mod review;
+mod review_prompt;
 pub mod run;
-mod shims;
+pub(crate) mod shims;
 mod snapshots;
 mod undo;
 

@@ -13,18 +13,31 @@ use crate::policy::Policy;
 pub fn run(dir: &Path, ctx: &Context) -> Result<ExitCode> {
     let binary = std::env::current_exe()?;
     let policy = Policy::load(ctx)?;
-    let names: Vec<&str> = policy
-        .guarded_programs
-        .iter()
-        .map(String::as_str)
-        .filter(|n| !n.is_empty() && !n.contains('/') && *n != "." && *n != "..")
-        .collect();
     let dir = match ctx.cwd.as_deref() {
         Some(cwd) => cwd.join(dir),
         None => dir.to_path_buf(),
     };
-    std::fs::create_dir_all(&dir).map_err(|source| Error::Write {
-        path: dir.clone(),
+    let (made, total) = install(&dir, &binary, &policy.guarded_programs)?;
+    write_stdout(&format!(
+        "{made} of {total} shims created or updated in {} (-> {})\n\
+         put the directory first on PATH, e.g. in ~/.profile:\n    export PATH={}:\"$PATH\"\n",
+        shown(&dir),
+        shown(&binary),
+        shown(&dir),
+    ))?;
+    Ok(ExitCode::Success)
+}
+
+/// Makes `dir/NAME -> binary` for every name; (links made or replaced, names). Refuses,
+/// changing nothing, when a name is taken by something that is not a symlink.
+pub fn install(dir: &Path, binary: &Path, programs: &[String]) -> Result<(usize, usize)> {
+    let names: Vec<&str> = programs
+        .iter()
+        .map(String::as_str)
+        .filter(|n| !n.is_empty() && !n.contains('/') && *n != "." && *n != "..")
+        .collect();
+    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+        path: dir.to_path_buf(),
         source,
     })?;
     // Check every name before touching any: a refusal leaves the directory as it was.
@@ -53,19 +66,10 @@ pub fn run(dir: &Path, ctx: &Context) -> Result<ExitCode> {
                 source,
             })?;
         }
-        std::os::unix::fs::symlink(&binary, link).map_err(|source| Error::Write {
+        std::os::unix::fs::symlink(binary, link).map_err(|source| Error::Write {
             path: link.clone(),
             source,
         })?;
     }
-    write_stdout(&format!(
-        "{} of {} shims created or updated in {} (-> {})\n\
-         put the directory first on PATH, e.g. in ~/.profile:\n    export PATH={}:\"$PATH\"\n",
-        todo.len(),
-        names.len(),
-        shown(&dir),
-        shown(&binary),
-        shown(&dir),
-    ))?;
-    Ok(ExitCode::Success)
+    Ok((todo.len(), names.len()))
 }
