@@ -1,8 +1,9 @@
 # shellguard for bash, printed by `shellguard init bash`. In ~/.bashrc, as the last line:
 #     eval "$(shellguard init bash)"
-# Guarded programs become functions that run `shellguard run -- NAME ARG...`. `\rm`,
+# Guarded programs become functions that run `shellguard run -- NAME ARG...`.
 # `command rm` and `/bin/rm` still reach the real program: they bypass these functions,
-# as do scripts (use `shellguard shims DIR` on PATH to cover those too).
+# as do scripts (use `shellguard shims DIR` on PATH to cover those too). `\rm` only skips
+# aliases: it still runs the function.
 # Needs bash 4.4 or later.
 if [[ -z "${__shellguard_loaded-}" ]]; then
 __shellguard_loaded=1

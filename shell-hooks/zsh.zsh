@@ -1,8 +1,9 @@
 # shellguard for zsh, printed by `shellguard init zsh`. In ~/.zshrc, as the last line:
 #     eval "$(shellguard init zsh)"
-# Guarded programs become functions that run `shellguard run -- NAME ARG...`. `\rm`,
+# Guarded programs become functions that run `shellguard run -- NAME ARG...`.
 # `command rm` and `/bin/rm` still reach the real program: they bypass these functions,
-# as do scripts (use `shellguard shims DIR` on PATH to cover those too).
+# as do scripts (use `shellguard shims DIR` on PATH to cover those too). `\rm` only skips
+# aliases: it still runs the function.
 if [[ -z "${__shellguard_loaded-}" ]]; then
 typeset -g __shellguard_loaded=1
 

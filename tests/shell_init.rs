@@ -576,3 +576,32 @@ fn completions_load_in_their_shells_and_the_man_page_is_roff() {
     );
     assert!(page.contains("init"));
 }
+
+#[test]
+fn escape_hatches_are_the_documented_ones() {
+    let env = TestEnv::new();
+    let target = env.mkdir("target");
+    std::fs::write(target.join("data"), "keep").unwrap();
+    env.symlink("target", "link");
+    for sh in ["bash", "zsh"] {
+        // A backslash skips aliases only: the guarded function still runs.
+        let script = format!("{}\n\\rm -rf link/", init_line(sh, ""));
+        let out = output(shell(&env, sh, false, &script));
+        assert_eq!(out.status.code(), Some(20), "{sh}: {}", text(&out.stderr));
+        assert!(target.join("data").exists());
+    }
+    for sh in SHELLS {
+        // `command` reaches the real rm: no banner, no snapshot.
+        let file = env.write(&format!("plain-{sh}"), "x");
+        let script = format!("{}\ncommand rm plain-{sh}", init_line(sh, ""));
+        let out = output(shell(&env, sh, false, &script));
+        assert!(out.status.success(), "{sh}: {}", text(&out.stderr));
+        assert!(!file.exists());
+    }
+    let undo = env.cmd().arg("undo").output().unwrap();
+    assert!(
+        text(&undo.stderr).contains("nothing to undo"),
+        "{}",
+        text(&undo.stderr)
+    );
+}
