@@ -1,12 +1,11 @@
 //! Interactive flows in a real terminal: bash, zsh and fish run inside a private tmux
-//! server (its own socket, no config), driven with `send-keys` and read with
+//! server (its own socket in the test's temp dir, no config), driven with `send-keys` and read with
 //! `capture-pane`. Every wait polls the screen until a deadline; none sleeps blindly.
 
 mod common;
 
 use std::path::PathBuf;
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use common::TestEnv;
@@ -42,7 +41,6 @@ impl Terminal {
     }
 
     fn start_with(shell: &str, vars: &[(&str, &str)]) -> Terminal {
-        static SERIAL: AtomicUsize = AtomicUsize::new(0);
         let env = TestEnv::new().with_host(HOST).with_policy(PRODUCTION);
         let home = env.root().join("home");
         std::fs::create_dir_all(&home).unwrap();
@@ -72,11 +70,9 @@ impl Terminal {
             }
             other => panic!("no shell {other}"),
         };
-        let socket = format!(
-            "shellguard-test-{}-{}",
-            std::process::id(),
-            SERIAL.fetch_add(1, Ordering::SeqCst)
-        );
+        // A socket inside the test world (not -L's shared /tmp/tmux-UID): a private
+        // server, and nothing left behind when the world is removed.
+        let socket = env.root().join("tmux.sock").display().to_string();
         let terminal = Terminal { socket, env };
         let status = terminal
             .tmux()
@@ -105,7 +101,7 @@ impl Terminal {
 
     fn tmux(&self) -> Command {
         let mut cmd = self.env.std_cmd("tmux");
-        cmd.args(["-L", &self.socket]);
+        cmd.args(["-S", &self.socket]);
         cmd
     }
 
