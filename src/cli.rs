@@ -39,6 +39,69 @@ pub enum Command {
     Freeze(FreezeArgs),
     /// Lift this host's freeze.
     Unfreeze,
+    /// Print the shell integration: `eval "$(shellguard init bash)"` in ~/.bashrc.
+    Init(InitArgs),
+    /// Print the prompt badge (environment, host) for PS1 or a prompt framework.
+    Prompt(PromptArgs),
+    /// Print the full host/environment banner (for a login message).
+    Banner,
+    /// Create multi-call symlinks DIR/NAME -> shellguard for every guarded program.
+    Shims(ShimsArgs),
+    /// Print a completion script for a shell.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), generated from these definitions.
+    Man,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    pub shell: Shell,
+    /// Leave the prompt alone (no badge).
+    #[arg(long)]
+    pub no_prompt: bool,
+    /// Leave sudo alone (`sudo rm ...` is then not guarded).
+    #[arg(long)]
+    pub no_sudo: bool,
+    /// Bind no key (the review key, and zsh's paste review).
+    #[arg(long)]
+    pub no_keys: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PromptShell {
+    Bash,
+    Zsh,
+    Fish,
+    /// Raw ANSI colours (none with NO_COLOR), for starship and other frameworks.
+    Plain,
+}
+
+#[derive(Debug, Args)]
+pub struct PromptArgs {
+    /// Whose prompt escapes to use around the colours.
+    #[arg(long, value_enum, default_value = "plain")]
+    pub shell: PromptShell,
+    /// Show the badge on every host, not only in an environment or as root.
+    #[arg(long)]
+    pub always: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShimsArgs {
+    /// Where to create the links (created if missing); put it first on PATH.
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

@@ -1,11 +1,17 @@
 //! One file per subcommand; each turns parsed arguments into an exit code.
 
+mod banner;
+mod completions;
 mod freeze;
 mod hook;
+mod init;
 mod log;
 mod policy;
+mod prompt;
 mod review;
+mod review_prompt;
 pub mod run;
+pub(crate) mod shims;
 mod snapshots;
 mod undo;
 
@@ -48,6 +54,12 @@ pub fn run(cli: Cli) -> Result<run::Outcome> {
         Command::Freeze(args) => freeze::freeze(args, &ctx)?,
         Command::Unfreeze => freeze::unfreeze(&ctx)?,
         Command::Hook { agent } => hook::run(agent, &ctx)?,
+        Command::Init(args) => init::run(args, &ctx)?,
+        Command::Prompt(args) => prompt::run(args, &ctx)?,
+        Command::Banner => banner::run(&ctx)?,
+        Command::Shims(args) => shims::run(&args.dir, &ctx)?,
+        Command::Completions(args) => completions::completions(args)?,
+        Command::Man => completions::man()?,
         Command::Run(args) => {
             let request = run::Request {
                 argv: args.argv,

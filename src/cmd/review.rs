@@ -9,7 +9,13 @@ use crate::policy::Policy;
 use crate::{report, resolve, review};
 
 pub fn run(args: ReviewArgs, mut ctx: Context) -> Result<ExitCode> {
-    let text = read_input(&args)?;
+    let interactive =
+        args.command.is_none() && args.file.is_none() && std::io::stdin().is_terminal();
+    let text = if interactive {
+        String::new()
+    } else {
+        read_input(&args)?
+    };
     if let Some(host) = args.host {
         ctx.host = host;
     }
@@ -22,6 +28,13 @@ pub fn run(args: ReviewArgs, mut ctx: Context) -> Result<ExitCode> {
         None => here,
     };
     let policy = Policy::load(&ctx)?;
+    if interactive {
+        colored::control::set_override(
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal(),
+        );
+        return super::review_prompt::run(&ctx, &policy, &cwd, forced_env.as_deref());
+    }
     // Freeing a long script's report costs more than printing it; the process ends next.
     let report = std::mem::ManuallyDrop::new(review::review(
         &ctx,
@@ -56,11 +69,6 @@ fn read_input(args: &ReviewArgs) -> Result<String> {
         }
         _ => {
             let stdin = std::io::stdin();
-            if args.file.is_none() && stdin.is_terminal() {
-                return Err(Error::Usage(
-                    "nothing to review: give -c 'COMMAND', a FILE, or pipe the text in".to_string(),
-                ));
-            }
             let mut text = String::new();
             stdin
                 .lock()
