@@ -64,6 +64,7 @@ fn created_by_rsync(line: &[u8]) -> Option<&std::ffi::OsStr> {
 /// Puts aside what `argv` would destroy, and says how to run it afterwards.
 pub fn prepare(
     ctx: &Context,
+    real: &Path,
     argv: &[OsString],
     program: &str,
     targets: &[Target],
@@ -76,7 +77,7 @@ pub fn prepare(
             save_crontab(argv, txn)?;
             Ok(Plan::Run(argv.to_vec()))
         }
-        "rsync" => prepare_rsync(ctx, argv, targets, txn, after),
+        "rsync" => prepare_rsync(ctx, real, argv, targets, txn, after),
         "rclone" => prepare_rclone(argv, targets, txn, after),
         // What find deletes depends on its tests: the whole start trees are copied
         // (within [snapshots] max_size; beyond it the command needs --no-snapshot).
@@ -261,6 +262,7 @@ fn save_crontab(argv: &[OsString], txn: &mut Transaction) -> Result<(), Snapshot
 /// backup directory inside the transaction. A user's own `--backup*` options are kept.
 fn prepare_rsync(
     ctx: &Context,
+    real: &Path,
     argv: &[OsString],
     targets: &[Target],
     txn: &mut Transaction,
@@ -295,6 +297,11 @@ fn prepare_rsync(
             txn.record_attributes(&dir)?;
         }
     }
+    if dest.kind.is_dir() {
+        for path in attribute_changes(real, argv, &dest.path) {
+            txn.record_attributes(&path)?;
+        }
+    }
     let backup = txn.backup_dir(&root)?;
     let mut out = vec![argv[0].clone(), OsString::from("--backup")];
     let mut flag = OsString::from("--backup-dir=");
@@ -314,6 +321,34 @@ fn prepare_rsync(
     out.extend(argv[1..].iter().cloned());
     after.rsync_backup_root = Some(root);
     Ok(Plan::Run(out))
+}
+
+/// Files whose contents rsync will keep but whose mode, owner or times it will change
+/// (`-a` over an identical copy): --backup does not keep those, so a dry-run pass with
+/// itemized changes names them first. Its names are relative to the destination.
+fn attribute_changes(real: &Path, argv: &[OsString], dest: &Path) -> Vec<PathBuf> {
+    use std::os::unix::ffi::OsStrExt;
+    let output = std::process::Command::new(real)
+        .args(["--dry-run", "--itemize-changes", "--out-format=%i %n"])
+        .args(&argv[1..])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output();
+    let Ok(output) = output else {
+        return Vec::new();
+    };
+    output
+        .stdout
+        .split(|b| *b == b'\n')
+        .filter_map(|line| {
+            let (item, name) = (line.get(..11)?, line.get(12..)?);
+            // ".f..tp....." : no transfer (.), a file or link, some attribute letter set.
+            let attributes_only = item[0] == b'.' && item[2..].iter().any(u8::is_ascii_alphabetic);
+            let name = name.strip_suffix(b"/").unwrap_or(name);
+            (attributes_only && !name.is_empty() && name != b".")
+                .then(|| dest.join(std::ffi::OsStr::from_bytes(name)))
+        })
+        .collect()
 }
 
 /// rclone into a local directory: rclone's own `--backup-dir` keeps what sync deletes and

@@ -428,6 +428,16 @@ fn rsync_delete_then_undo_gives_back_the_destination() {
     env.write("src/newdir/deeper/c.txt", "c");
     let dst = build_fixture(&env, "dst");
     env.write("dst/a.txt", "old a");
+    // Same contents and time, another mode: rsync -a only changes its mode (no backup).
+    env.write("src/same.txt", "same");
+    env.write("dst/same.txt", "same");
+    std::fs::set_permissions(dst.join("same.txt"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::process::Command::new("touch")
+        .arg("-r")
+        .arg(env.path("src/same.txt"))
+        .arg(dst.join("same.txt"))
+        .status()
+        .unwrap();
     let before = tree_state(&dst);
     let out = run(
         &env,
@@ -450,6 +460,10 @@ fn rsync_delete_then_undo_gives_back_the_destination() {
     assert!(
         !dst.join("secret").exists(),
         "--delete removed what src lacks"
+    );
+    assert_eq!(
+        std::fs::metadata(dst.join("same.txt")).unwrap().mode() & 0o777,
+        0o644
     );
 
     let undo = env.cmd().arg("undo").output().unwrap();

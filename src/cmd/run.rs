@@ -196,6 +196,7 @@ pub fn run(ctx: Context, request: Request) -> Result<Outcome> {
         let mut txn = store.begin(meta, max)?;
         match guard::prepare(
             &ctx,
+            &real,
             &request.argv,
             &name,
             &command.targets,
