@@ -78,26 +78,43 @@ pub fn context_line(
 }
 
 /// The banner guarded execution prints on stderr: every line starts with `shellguard │`
-/// so it stands apart from the program's own output. `full` adds targets and reasons.
-pub fn banner(header: &str, cmd: &CommandReport, full: bool) -> String {
+/// so it stands apart from the program's own output. This full form (targets, reasons,
+/// advice) comes before a question or a refusal.
+pub fn banner(header: &str, cmd: &CommandReport) -> String {
     let mark = "shellguard │".dimmed();
     let mut out = format!("{mark} {header}\n");
-    if !full {
-        let targets: Vec<String> = cmd
-            .targets
-            .iter()
-            .filter(|t| t.exists)
-            .map(|t| t.path.display().to_string())
-            .collect();
-        let _ = writeln!(out, "{mark} {} {}", cmd.program, targets.join(" "));
-        return out;
-    }
     let mut body = String::new();
     render_command(&mut body, cmd);
     for line in body.lines() {
         let _ = writeln!(out, "{mark} {line}");
     }
     out
+}
+
+/// The two-line banner of an allowed destructive command: where, what it destroys, and
+/// the snapshot that holds it.
+pub fn short_banner(header: &str, cmd: &CommandReport, snapshot: Option<&str>) -> String {
+    const SHOWN: usize = 4;
+    let mark = "shellguard │".dimmed();
+    let existing: Vec<String> = cmd
+        .targets
+        .iter()
+        .filter(|t| t.exists)
+        .map(|t| t.path.display().to_string())
+        .collect();
+    let mut what = existing
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if existing.len() > SHOWN {
+        let _ = write!(what, " … and {} more", existing.len() - SHOWN);
+    }
+    let kept = snapshot.map_or(String::new(), |id| {
+        format!("  {}", format!("(snapshot {id}: shellguard undo)").dimmed())
+    });
+    format!("{mark} {header}\n{mark} {} {what}{kept}\n", cmd.program)
 }
 
 fn render_command(out: &mut String, cmd: &CommandReport) {

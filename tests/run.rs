@@ -71,18 +71,12 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-/// stderr without shellguard's banner lines. A banner line can follow a prompt that ends
-/// without a newline (rm -i answered by EOF): it is cut from where it starts.
+/// stderr without shellguard's banner lines (all printed before the program runs).
 fn program_stderr(out: &Output) -> String {
-    let mut kept = String::new();
-    for line in stderr(out).split_inclusive('\n') {
-        match line.find("shellguard │") {
-            Some(0) => {}
-            Some(at) => kept.push_str(&line[..at]),
-            None => kept.push_str(line),
-        }
-    }
-    kept
+    let text = stderr(out);
+    text.split_inclusive('\n')
+        .filter(|l| !l.starts_with("shellguard │"))
+        .collect()
 }
 
 #[test]

@@ -149,7 +149,9 @@ pub fn run(ctx: Context, request: Request) -> Result<Outcome> {
         ctx.cwd.as_deref(),
     );
     let full = verdict > Verdict::Allow || request.dry_run;
-    eprint!("{}", report::banner(&header, &command, full));
+    if full {
+        eprint!("{}", report::banner(&header, &command));
+    }
 
     if request.dry_run {
         eprintln!("shellguard │ dry run: {verdict} (nothing was run)");
@@ -216,7 +218,20 @@ pub fn run(ctx: Context, request: Request) -> Result<Outcome> {
                 return Ok(Outcome::Code(ExitCode::NeedsConfirmation));
             }
         }
+        if full {
+            eprintln!(
+                "shellguard │ snapshot {}: `shellguard undo` brings back what this command destroys",
+                txn.id()
+            );
+        } else {
+            eprint!(
+                "{}",
+                report::short_banner(&header, &command, Some(&txn.id().to_string()))
+            );
+        }
         transaction = Some(txn);
+    } else if !full {
+        eprint!("{}", report::short_banner(&header, &command, None));
     }
 
     let ended = if argv.is_empty() {
@@ -227,11 +242,7 @@ pub fn run(ctx: Context, request: Request) -> Result<Outcome> {
     let mut snapshot_id = None;
     if let Some(mut txn) = transaction {
         guard::finish(&after, &mut txn)?;
-        let id = txn.commit()?;
-        eprintln!(
-            "shellguard │ snapshot {id}: `shellguard undo` brings back what this command destroyed"
-        );
-        snapshot_id = Some(id.to_string());
+        snapshot_id = Some(txn.commit()?.to_string());
     }
     record.write("ran", snapshot_id, Some(ended.code()));
     Ok(Outcome::Program(ended))
