@@ -30,8 +30,26 @@ pub fn render(report: &Report) -> String {
         .map(|name| (name, c.color.as_deref().unwrap_or("yellow")));
     let header = context_line(&c.host, env, &c.user, c.sudo_user.as_deref(), Some(&c.cwd));
     let _ = writeln!(out, "{} {header}", "shellguard review".bold());
+    // A long script's harmless commands would bury the ones that matter: past a screenful,
+    // only commands that touch something that exists (or have a reason) are shown.
+    const ALWAYS_SHOWN: usize = 20;
+    let terse = report.commands.len() > ALWAYS_SHOWN;
+    let mut hidden = 0;
     for cmd in &report.commands {
+        let touches = cmd.targets.iter().any(|t| t.exists) || !cmd.reasons.is_empty();
+        if terse && cmd.verdict == Verdict::Allow && !touches {
+            hidden += 1;
+            continue;
+        }
         render_command(&mut out, cmd);
+    }
+    if hidden > 0 {
+        let _ = writeln!(
+            out,
+            "{}",
+            format!("… and {hidden} harmless commands (--format json lists every command)")
+                .dimmed()
+        );
     }
     let summary = match report.verdict {
         Verdict::Allow => "allow: nothing here destroys anything shellguard knows of".to_string(),

@@ -342,3 +342,26 @@ fn json_has_the_keys_of_the_contract() {
     }
     assert_eq!(j["commands"][1]["verdict"], "allow");
 }
+
+#[test]
+fn long_scripts_show_what_matters_and_count_the_rest() {
+    let env = TestEnv::new();
+    let mut script: String = (0..40).map(|i| format!("echo step {i}\n")).collect();
+    script.push_str("cd / && rm -rf usr\n");
+    let path = env.write("long.sh", &script);
+    let out = env.cmd().args(["review"]).arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(20));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("rm -rf usr"), "{text}");
+    assert!(!text.contains("echo step 7"), "{text}");
+    assert!(text.contains("41 harmless commands"), "{text}");
+    // JSON keeps every command.
+    let out = env
+        .cmd()
+        .args(["review", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["commands"].as_array().unwrap().len(), 42);
+}
