@@ -193,3 +193,29 @@ fn explain_documents_every_rule() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn protected_patterns_match_literally_and_by_glob_in_every_relation() {
+    // Literal patterns skip the glob engine; globbed ones compile on first use.
+    // Both must give the same three relations: the path is, contains or lies inside.
+    let policy =
+        "[[protect]]\npaths = [\"/srv/ledger/\", \"/srv/db-*/data\"]\nverdict = \"block\"\n";
+    let env = TestEnv::new().with_policy(policy);
+    for text in [
+        "rm -rf /srv/ledger",
+        "rm -rf /srv/ledger/2026/jan",
+        "rm -rf /srv",
+        "rm -rf /srv/db-main/data",
+        "rm -rf /srv/db-main/data/base",
+        "rm -rf /srv/db-main",
+    ] {
+        env.review(text).expect("block", &["protected-path"]);
+    }
+    for text in [
+        "rm -rf /srv/ledgers",
+        "rm -rf /srv/db-main/logs",
+        "rm -rf /srv/dbmain/data",
+    ] {
+        assert!(!env.review(text).has_rule("protected-path"), "{text}");
+    }
+}

@@ -3,6 +3,7 @@
 
 pub mod file;
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
@@ -67,6 +68,13 @@ pub struct PathPattern {
     pub text: String,
     /// The components before the first glob character, for a cheap first test.
     literal_prefix: PathBuf,
+    /// Compiled on the first path that passes the prefix test: most never do, and
+    /// compiling every pattern's regexes was three quarters of a one-line review.
+    matchers: OnceCell<Matchers>,
+}
+
+#[derive(Debug, Clone)]
+struct Matchers {
     full: GlobMatcher,
     components: Vec<GlobMatcher>,
 }
@@ -81,28 +89,51 @@ pub enum Relation {
     Inside,
 }
 
+fn is_glob(text: &str) -> bool {
+    text.contains(['*', '?', '[', '{'])
+}
+
 impl PathPattern {
+    /// Checks the glob syntax now (errors carry positions at load), compiles later.
     fn new(text: &str) -> Result<PathPattern, globset::Error> {
-        let full = GlobBuilder::new(text)
-            .literal_separator(true)
-            .build()?
-            .compile_matcher();
-        let components = text
-            .split('/')
-            .filter(|c| !c.is_empty())
-            .map(|c| Glob::new(c).map(|g| g.compile_matcher()))
-            .collect::<Result<_, _>>()?;
+        // `/data/` means `/data`: paths it is compared with are normalized.
+        let text = if text.len() > 1 {
+            text.trim_end_matches('/')
+        } else {
+            text
+        };
+        GlobBuilder::new(text).literal_separator(true).build()?;
         let literal_prefix: PathBuf = text
             .split('/')
-            .take_while(|c| !c.contains(['*', '?', '[', '{']))
+            .take_while(|c| !is_glob(c))
             .collect::<Vec<_>>()
             .join("/")
             .into();
         Ok(PathPattern {
             text: text.to_string(),
             literal_prefix,
-            full,
-            components,
+            matchers: OnceCell::new(),
+        })
+    }
+
+    fn matchers(&self) -> &Matchers {
+        self.matchers.get_or_init(|| {
+            let glob = |t: &str, sep: bool| {
+                GlobBuilder::new(t)
+                    .literal_separator(sep)
+                    .build()
+                    .expect("validated in new")
+                    .compile_matcher()
+            };
+            Matchers {
+                full: glob(&self.text, true),
+                components: self
+                    .text
+                    .split('/')
+                    .filter(|c| !c.is_empty())
+                    .map(|c| glob(c, false))
+                    .collect(),
+            }
         })
     }
 
@@ -116,21 +147,32 @@ impl PathPattern {
         if !is_path_prefix(l, p) && !is_path_prefix(p, l) {
             return None;
         }
-        if self.full.is_match(path) {
+        // A pattern without glob characters is its literal prefix: no regex needed.
+        if !is_glob(&self.text) {
+            return Some(if p.len() == l.len() {
+                Relation::Is
+            } else if p.len() > l.len() {
+                Relation::Inside
+            } else {
+                Relation::Contains
+            });
+        }
+        let m = self.matchers();
+        if m.full.is_match(path) {
             return Some(Relation::Is);
         }
         if path
             .ancestors()
             .skip(1)
-            .any(|a| a != Path::new("/") && self.full.is_match(a))
+            .any(|a| a != Path::new("/") && m.full.is_match(a))
         {
             return Some(Relation::Inside);
         }
         let parts: Vec<_> = path.components().skip(1).collect();
-        let shorter = parts.len() < self.components.len();
+        let shorter = parts.len() < m.components.len();
         let prefix_matches = parts
             .iter()
-            .zip(&self.components)
+            .zip(&m.components)
             .all(|(p, g)| g.is_match(p.as_os_str()));
         (shorter && prefix_matches).then_some(Relation::Contains)
     }
