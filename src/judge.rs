@@ -30,9 +30,17 @@ impl Scene<'_> {
     }
 }
 
+/// Rules whose findings are refused outright where destructive commands need confirming.
+const BLOCK_IN_PRODUCTION: &[Rule] = &[Rule::DatabaseDestructive];
+
 /// Adds the path and environment reasons to a finding and returns its verdict.
 pub fn judge(finding: &mut Finding, scene: &Scene) -> Verdict {
-    let environment = scene.environment_of(&finding.host);
+    let environment = finding
+        .analysis
+        .acts_on
+        .as_deref()
+        .and_then(|other| scene.policy.environment_for(other, None))
+        .or_else(|| scene.environment_of(&finding.host));
     let env_name = environment.as_ref().map(|e| e.name.as_str());
     let mut extra = Vec::new();
     for target in &finding.analysis.targets {
@@ -46,11 +54,20 @@ pub fn judge(finding: &mut Finding, scene: &Scene) -> Verdict {
             ConfirmStyle::Hostname => "the host name must be typed to go on",
             _ => "it needs a confirmation",
         };
+        let place = finding.analysis.acts_on.as_deref().unwrap_or(&finding.host);
         finding.analysis.reasons.push(Reason::new(
             Rule::Production,
             Verdict::Confirm,
-            format!("{} is a {} host: {how}", finding.host, env.name),
+            format!("{place} is a {} host: {how}", env.name),
         ));
+        for reason in &mut finding.analysis.reasons {
+            if BLOCK_IN_PRODUCTION.contains(&reason.rule) {
+                reason.severity = Verdict::Block;
+                reason
+                    .message
+                    .push_str(&format!(" (blocked on {})", env.name));
+            }
+        }
     }
     for reason in &mut finding.analysis.reasons {
         reason.severity = scene.policy.severity(reason.rule, reason.severity);

@@ -102,6 +102,44 @@ rules! {
         "A cloud or rclone sync makes the destination identical to the source and deletes \
          whatever the source lacks; swapping the two arguments wipes the good copy. Run it with \
          --dry-run first, and keep deleted objects with --backup-dir.";
+    GitDiscard = "git-discard", Allow,
+        "git throws away work that is not safe in a commit on a branch: reset --hard and \
+         checkout/restore of paths drop uncommitted changes, clean -f deletes untracked files, \
+         stash drop/clear and branch -D drop commits that only the reflog still knows. Guarded \
+         execution keeps them first (a stash commit under refs/shellguard/, untracked files in \
+         the snapshot store) so that undo brings them back.";
+    GitForcePush = "git-force-push", Confirm,
+        "git push --force (or +refspec, --mirror, --delete) replaces or deletes a branch on the \
+         remote: commits others pushed since your last fetch are gone for everyone. Use \
+         --force-with-lease, which refuses when the remote moved.";
+    GitHistoryRewrite = "git-history-rewrite", Confirm,
+        "git filter-branch / filter-repo rewrites every commit of the selected refs; clones and \
+         forks no longer match, and what was filtered out is only in the backups the tool \
+         keeps. Run it in a fresh clone.";
+    DatabaseDestructive = "database-destructive", Confirm,
+        "A database client runs a statement that destroys data: DROP DATABASE/SCHEMA/TABLE, \
+         TRUNCATE, DELETE or UPDATE without WHERE, dropdb, mysqladmin drop, redis FLUSHALL/FLUSHDB, \
+         a MongoDB drop. Blocked on production hosts; elsewhere confirm, and check which server \
+         the client is connected to (-h, the service file, the socket).";
+    ClusterDelete = "cluster-delete", Confirm,
+        "kubectl delete/drain/scale --replicas=0 or helm uninstall removes workloads or their \
+         data from a cluster; the kube context decides which cluster, and a context that matches \
+         a production [[environment]] glob makes it production.";
+    InfraDestroy = "infra-destroy", Confirm,
+        "terraform destroy (or apply -auto-approve, which skips the plan review) can delete \
+         every resource of the state: servers, databases, buckets. Read the plan first: \
+         terraform plan -destroy.";
+    ContainerDataDelete = "container-data-delete", Confirm,
+        "docker system prune -a, docker volume rm/prune delete images and named volumes, and a \
+         volume is often a database's only copy of its data.";
+    InstanceDelete = "instance-delete", Confirm,
+        "A cloud instance is deleted (aws ec2 terminate-instances, gcloud compute instances \
+         delete, openstack server delete, az vm delete, doctl compute droplet delete): its local \
+         disks die with it. Make sure an image or snapshot of it exists first.";
+    InlineCodeDelete = "inline-code-delete", Allow,
+        "An interpreter one-liner (python -c, perl -e, ruby -e, node -e) deletes a literal path \
+         (shutil.rmtree, os.remove, unlink, File.delete, fs.rmSync, ...): the path is resolved \
+         and judged like rm -r; a path the code computes cannot be known.";
     DeviceWrite = "device-write", Block,
         "The command writes to a block device (dd of=, mkfs, wipefs, shred, fdisk, parted ...), \
          destroying the filesystem on it; worst when it is mounted or holds '/'.";

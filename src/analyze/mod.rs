@@ -93,6 +93,10 @@ pub struct Analysis {
     pub reasons: Vec<Reason>,
     /// True when guarded execution would snapshot what this command destroys.
     pub snapshot: bool,
+    /// Another system the command acts on (a kube context, a database host): when the
+    /// policy's `[[environment]]` host globs match it, its environment is the one that
+    /// counts (production), instead of the local host's.
+    pub acts_on: Option<String>,
 }
 
 impl Analysis {
