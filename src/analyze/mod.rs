@@ -2,7 +2,7 @@
 //! passes it) plus the context into the targets it would touch and the reasons to care.
 //!
 //! Adding a guarded program: a file here with `pub fn analyze(inv: &Invocation) -> Analysis`,
-//! one line in [`analyzer_for`], and its table tests in `tests/analyzers.rs`.
+//! one line in [`analyzer_for`], and its table tests (fixtures in `tests/common/analyzer.rs`).
 
 pub mod opts;
 

@@ -2,6 +2,8 @@
 //! point inside it, so no test reads or writes the real system's shellguard files.
 #![allow(dead_code)]
 
+pub mod analyzer;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
