@@ -2,8 +2,8 @@
 //! variables, the filesystem — goes through one `Context`, so analyzers never call
 //! `std::env` or `stat` themselves and tests can hand them a chosen world.
 
-use std::cell::OnceCell;
-use std::collections::HashMap;
+use std::cell::{OnceCell, RefCell};
+use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
@@ -30,6 +30,11 @@ pub struct Context {
     pub remote: bool,
     mounts: OnceCell<Vec<PathBuf>>,
     homes: OnceCell<Vec<PathBuf>>,
+    /// Directories found missing, and directories found to exist, while looking up
+    /// missing paths: a script written for another machine names thousands of paths
+    /// under a few absent directories, and each lookup was a system call.
+    absent: RefCell<HashSet<PathBuf>>,
+    present: RefCell<HashSet<PathBuf>>,
 }
 
 impl Context {
@@ -79,6 +84,8 @@ impl Context {
             remote: false,
             mounts: OnceCell::new(),
             homes: OnceCell::new(),
+            absent: RefCell::default(),
+            present: RefCell::default(),
         }
     }
 
@@ -146,8 +153,16 @@ impl Context {
         if self.remote {
             return FileKind::Unknown;
         }
+        if self.under_absent_dir(path) {
+            return FileKind::Missing;
+        }
         match std::fs::symlink_metadata(path) {
-            Err(_) => FileKind::Missing,
+            Err(e) => {
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    self.note_absent_parents(path);
+                }
+                FileKind::Missing
+            }
             Ok(meta) => {
                 let ft = meta.file_type();
                 if ft.is_symlink() {
@@ -168,6 +183,36 @@ impl Context {
                     FileKind::Other
                 }
             }
+        }
+    }
+
+    /// Forgets which directories were found missing or present (they may change between
+    /// two reviews of a long-lived process).
+    pub fn forget_paths(&self) {
+        self.absent.borrow_mut().clear();
+        self.present.borrow_mut().clear();
+    }
+
+    fn under_absent_dir(&self, path: &Path) -> bool {
+        let absent = self.absent.borrow();
+        !absent.is_empty() && path.ancestors().skip(1).any(|a| absent.contains(a))
+    }
+
+    /// After `path` was not found: which of its parent directories are missing too.
+    fn note_absent_parents(&self, path: &Path) {
+        let mut highest = None;
+        for dir in path.ancestors().skip(1) {
+            if dir.as_os_str().is_empty() || self.present.borrow().contains(dir) {
+                break;
+            }
+            if std::fs::symlink_metadata(dir).is_ok() {
+                self.present.borrow_mut().insert(dir.to_path_buf());
+                break;
+            }
+            highest = Some(dir);
+        }
+        if let Some(dir) = highest {
+            self.absent.borrow_mut().insert(dir.to_path_buf());
         }
     }
 
@@ -296,4 +341,35 @@ fn unescape_mountinfo(field: &str) -> PathBuf {
     }
     use std::os::unix::ffi::OsStringExt;
     PathBuf::from(OsString::from_vec(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_under_a_missing_directory_are_missing_until_forgotten() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ctx = Context::new(
+            "h".into(),
+            "u".into(),
+            0,
+            None,
+            false,
+            HashMap::new(),
+            None,
+        );
+        let root = tmp.path();
+        std::fs::write(root.join("here"), "x").unwrap();
+        assert_eq!(ctx.kind_of(&root.join("gone/deep/file")), FileKind::Missing);
+        assert!(ctx.absent.borrow().contains(&root.join("gone")));
+        assert_eq!(ctx.kind_of(&root.join("gone/other")), FileKind::Missing);
+        assert_eq!(ctx.kind_of(&root.join("here")), FileKind::File);
+        assert_eq!(ctx.kind_of(&root.join("missing-file")), FileKind::Missing);
+        assert_eq!(ctx.kind_of(root), FileKind::Dir, "a present parent is not absent");
+        std::fs::create_dir(root.join("gone")).unwrap();
+        std::fs::write(root.join("gone/other"), "x").unwrap();
+        ctx.forget_paths();
+        assert_eq!(ctx.kind_of(&root.join("gone/other")), FileKind::File);
+    }
 }

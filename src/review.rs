@@ -58,6 +58,8 @@ pub fn review(
     cwd: &Path,
     forced_env: Option<&str>,
 ) -> Report {
+    // The filesystem as it is now: the interactive prompt reviews again and again.
+    ctx.forget_paths();
     let environment = policy.environment_for(&ctx.host, forced_env);
     let scene = Scene {
         ctx,

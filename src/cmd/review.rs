@@ -82,12 +82,20 @@ fn read_input(args: &ReviewArgs) -> Result<String> {
     }
 }
 
+/// Indented for a person at a terminal; one line for programs (for a long script that
+/// is 61% of the bytes).
 fn write_json(report: &review::Report) -> Result<()> {
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let written = serde_json::to_writer_pretty(&mut out, report)
-        .map_err(std::io::Error::from)
-        .and_then(|()| out.write_all(b"\n"))
-        .and_then(|()| out.flush());
+    let stdout = std::io::stdout();
+    let pretty = stdout.is_terminal();
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let written = if pretty {
+        serde_json::to_writer_pretty(&mut out, report)
+    } else {
+        serde_json::to_writer(&mut out, report)
+    }
+    .map_err(std::io::Error::from)
+    .and_then(|()| out.write_all(b"\n"))
+    .and_then(|()| out.flush());
     match written {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),

@@ -54,14 +54,14 @@ pub fn interpret(ctx: &Context, text: &str, cwd: Option<&Path>) -> Vec<Finding> 
         depth: 0,
         via: Vec::new(),
     };
-    match syntax::parse(text) {
-        Ok(node) => {
-            // A 10,000-line script is a tree of a million small allocations; freeing it
-            // cost an eighth of review's time, for a process about to exit anyway.
-            let node = std::mem::ManuallyDrop::new(node);
-            interp.node(&node, &mut state, &Stdin::Terminal);
-        }
-        Err(_) => interp.text(text, &mut state, None),
+    // Commands are interpreted as the parser hands them over (a long script is parsed
+    // on other cores meanwhile); if the text turns out not to parse, what was found is
+    // dropped and the whole text is reported unparseable.
+    let mut fresh = state.clone();
+    let parsed = syntax::parse_each(text, |node| interp.node(node, &mut state, &Stdin::Terminal));
+    if parsed.is_err() {
+        interp.findings.clear();
+        interp.text(text, &mut fresh, None);
     }
     interp.findings
 }

@@ -1,6 +1,7 @@
 //! Shell text → a tree of simple commands, through brush-parser. Everything else in
 //! shellguard sees only the types of this module, so the parser can be swapped.
 
+mod chunked;
 pub mod word;
 
 use brush_parser::ast;
@@ -88,25 +89,103 @@ pub(crate) fn parser_options() -> brush_parser::ParserOptions {
     }
 }
 
+/// Texts shorter than this are parsed in one piece; longer ones in chunks of at least
+/// this size, on every core.
+const CHUNK_MIN: usize = 32 * 1024;
+
 /// Parses a whole text (a command line or a script).
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
+    let mut nodes = Vec::new();
+    parse_each(text, |node| nodes.push(node.clone()))?;
+    Ok(Node::Sequence(nodes))
+}
+
+/// Parses `text` and hands its top-level commands to `each`, in order, as they are ready.
+///
+/// The parser is half the time of a long review, so a long script is cut at line ends
+/// into chunks that every core parses while `each` works through those already done.
+/// A cut is trusted only when the text before it parsed on its own (so no quote, block,
+/// heredoc or `&&` is open there) and the line before it does not continue with `\`;
+/// a chunk that fails is parsed again joined with the next ones. On `Err`, the commands
+/// already handed over must be discarded: the error is that of parsing the text whole.
+pub fn parse_each(text: &str, mut each: impl FnMut(&Node)) -> Result<(), SyntaxError> {
+    let cores = || std::thread::available_parallelism().map_or(1, |n| n.get());
+    let pieces = if text.len() >= 2 * CHUNK_MIN {
+        chunks(text, (text.len() / CHUNK_MIN).min(4 * cores()))
+    } else {
+        Vec::new()
+    };
+    if pieces.len() < 3 {
+        // brush's tree and ours are only read; freeing their many small allocations cost
+        // more than building them, in a one-shot process.
+        let nodes = std::mem::ManuallyDrop::new(parse_piece(text, 0)?);
+        nodes.iter().for_each(each);
+        return Ok(());
+    }
+    match chunked::parse_each(text, &pieces, cores().min(pieces.len() - 1), &mut each) {
+        Some(()) => Ok(()),
+        // Even the rest from a trusted cut failed, so the text is not valid; the
+        // position comes from the text as a whole.
+        None => {
+            Err(parse_piece(text, 0)
+                .expect_err("text before a trusted cut leaves no construct open"))
+        }
+    }
+}
+
+/// Parses `text`, whose first line is line `first_line + 1` of the whole script.
+fn parse_piece(text: &str, first_line: usize) -> Result<Vec<Node>, SyntaxError> {
     let mut parser = brush_parser::Parser::new(std::io::Cursor::new(text), &parser_options());
     let program = parser.parse_program().map_err(|e| syntax_error(text, e))?;
-    // brush's tree is only read, then dropped; freeing its many small allocations cost
-    // more than converting it. shellguard is a one-shot process: let the exit free it.
     let program = std::mem::ManuallyDrop::new(program);
     let converter = Converter {
         source: text,
         ascii: text.is_ascii(),
         offsets: Default::default(),
+        first_line,
     };
-    Ok(Node::Sequence(
-        program
-            .complete_commands
+    Ok(program
+        .complete_commands
+        .iter()
+        .map(|list| converter.compound_list(list))
+        .collect())
+}
+
+/// Where the chunks start: byte offset and the number of lines before it, then a
+/// last entry for the end of the text.
+fn chunks(text: &str, count: usize) -> Vec<(usize, usize)> {
+    let mut cuts = vec![0];
+    for i in 1..count {
+        match cut_near(text, i * text.len() / count) {
+            Some(cut) if cut > *cuts.last().expect("starts with 0") => cuts.push(cut),
+            _ => {}
+        }
+    }
+    cuts.push(text.len());
+    let mut lines = 0;
+    let mut out = vec![(0, 0)];
+    for w in cuts.windows(2) {
+        lines += text.as_bytes()[w[0]..w[1]]
             .iter()
-            .map(|list| converter.compound_list(list))
-            .collect(),
-    ))
+            .filter(|&&b| b == b'\n')
+            .count();
+        out.push((w[1], lines));
+    }
+    out
+}
+
+/// The start of the first line at or after `at` whose previous line does not end in a
+/// backslash (a continuation would join the two lines).
+fn cut_near(text: &str, at: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut pos = at;
+    loop {
+        let nl = pos + bytes[pos..].iter().position(|&b| b == b'\n')?;
+        if nl == 0 || bytes[nl - 1] != b'\\' {
+            return Some(nl + 1).filter(|&c| c < text.len());
+        }
+        pos = nl + 1;
+    }
 }
 
 fn syntax_error(text: &str, error: brush_parser::ParseError) -> SyntaxError {
@@ -146,6 +225,8 @@ struct Converter<'a> {
     ascii: bool,
     /// Byte offset of each character, built on first need for non-ASCII text.
     offsets: std::cell::OnceCell<Vec<usize>>,
+    /// Lines of the script before `source` (a chunk of a long script).
+    first_line: usize,
 }
 
 impl Converter<'_> {
@@ -281,7 +362,7 @@ impl Converter<'_> {
                 other => out.redirects.extend(prefix_redirect(other)),
             }
         }
-        out.line = first_line.unwrap_or(1);
+        out.line = first_line.unwrap_or(1) + self.first_line;
         out.text = self.text_of(c);
         out
     }
@@ -452,5 +533,66 @@ mod tests {
     fn unclosed_quote_is_an_error_with_a_position() {
         let e = parse("echo 'unclosed\nrm x").unwrap_err();
         assert!(e.line >= 1, "{e:?}");
+    }
+
+    /// Shell constructs that span lines: a cut inside any of them must not be trusted.
+    const SPANNING: &str = "cat <<EOF > notes.txt\nrm -rf /\nEOF\n\
+        echo 'one\nrm -rf /two'\n\
+        if [ -d x ]; then\n  rm -rf ./x\nfi\n\
+        rm -rf \\\n  /srv/data\n\
+        make build &&\n  rm -rf ./out\n\
+        for f in a b; do\n  rm \"$f\"\ndone\n\
+        x=$(ls\n)\n";
+
+    /// The commands `parse_each` hands over when `helpers` threads parse `count` chunks.
+    fn chunked(text: &str, count: usize, helpers: usize) -> Vec<Node> {
+        let mut out = Vec::new();
+        let bounds = chunks(text, count);
+        chunked::parse_each(text, &bounds, helpers, &mut |n| out.push(n.clone()))
+            .expect("valid text");
+        out
+    }
+
+    #[test]
+    fn a_long_script_parses_in_chunks_exactly_as_in_one_piece() {
+        // Cuts move through the lines of the pattern as the padding and the number of
+        // chunks change; some fall inside a construct and must be joined.
+        for pad in (0..60).step_by(7) {
+            let mut text = "#".repeat(pad) + "\n";
+            while text.len() < 2 * CHUNK_MIN {
+                text.push_str(SPANNING);
+                text.push_str("rm -rf ./build\n");
+            }
+            let serial = parse_piece(&text, 0).expect("valid script");
+            for count in 2..7 {
+                assert_eq!(
+                    chunked(&text, count, 1),
+                    serial,
+                    "pad {pad}, {count} chunks"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn chunks_are_used_for_plain_long_scripts_and_keep_line_numbers() {
+        let text: String = (0..20_000).map(|i| format!("rm -rf ./b{i}\n")).collect();
+        let nodes = chunked(&text, 8, 3);
+        assert_eq!(nodes, parse_piece(&text, 0).unwrap());
+        let mut out = Vec::new();
+        nodes.iter().for_each(|n| commands(n, &mut out));
+        assert_eq!(out.len(), 20_000);
+        assert!(out.iter().enumerate().all(|(i, c)| c.line == i + 1));
+    }
+
+    #[test]
+    fn an_error_in_a_long_script_has_its_serial_position() {
+        let mut text: String = (0..10_000).map(|i| format!("rm -rf ./b{i}\n")).collect();
+        text.push_str("echo 'open\n");
+        text.extend((0..10_000).map(|i| format!("rm -rf ./c{i}\n")));
+        assert_eq!(
+            parse(&text).unwrap_err(),
+            parse_piece(&text, 0).unwrap_err()
+        );
     }
 }
