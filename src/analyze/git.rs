@@ -481,8 +481,9 @@ pub fn action<'a>(inv: &Invocation, call: &GitCall<'a>) -> Option<Action<'a>> {
         }),
         "filter-repo" => {
             let read_only = args.iter().any(|a| {
-                a.exact && ["--analyze", "--dry-run", "-h", "--help", "--version"]
-                    .contains(&a.text().as_ref())
+                a.exact
+                    && ["--analyze", "--dry-run", "-h", "--help", "--version"]
+                        .contains(&a.text().as_ref())
             });
             (!read_only).then_some(Action::Rewrite {
                 tool: "filter-repo",
@@ -594,7 +595,10 @@ fn names_revision(inv: &Invocation, call: &GitCall, arg: &Arg) -> bool {
         .lines()
         .filter_map(|l| l.split_once(' ').map(|(_, name)| name))
         .collect();
-    if candidates.iter().any(|c| packed_names.contains(&c.as_str())) {
+    if candidates
+        .iter()
+        .any(|c| packed_names.contains(&c.as_str()))
+    {
         return true;
     }
     // `git checkout topic` creates topic from the one remote-tracking branch of that name.
@@ -730,15 +734,20 @@ pub fn analyze(inv: &Invocation) -> Analysis {
         return analysis;
     };
     let repo = discover(inv, &call);
-    if repo.is_none() && call.dir.as_ref().is_some_and(|d| inv.ctx.kind_of(d).exists()) {
+    if repo.is_none()
+        && call
+            .dir
+            .as_ref()
+            .is_some_and(|d| inv.ctx.kind_of(d).exists())
+    {
         return analysis; // not a repository: git refuses and changes nothing
     }
     analysis.snapshot = action.snapshots();
     let top = repo.as_ref().and_then(|r| r.top.clone());
-    let place = top
-        .as_ref()
-        .or(call.dir.as_ref())
-        .map_or_else(|| "this repository".to_string(), |p| p.display().to_string());
+    let place = top.as_ref().or(call.dir.as_ref()).map_or_else(
+        || "this repository".to_string(),
+        |p| p.display().to_string(),
+    );
     let keeps = "shellguard keeps them first (a stash-like commit under refs/shellguard/), so \
                  `shellguard undo` brings them back";
     match &action {
@@ -769,7 +778,14 @@ pub fn analyze(inv: &Invocation) -> Analysis {
                 worktree_target(inv, &call, top.as_ref(), &mut analysis);
             }
             for path in paths {
-                path_target(inv, &call, top.as_ref(), path, Effect::Overwrite, &mut analysis);
+                path_target(
+                    inv,
+                    &call,
+                    top.as_ref(),
+                    path,
+                    Effect::Overwrite,
+                    &mut analysis,
+                );
             }
             let shown = if *whole_tree {
                 place.clone()
@@ -815,18 +831,34 @@ pub fn analyze(inv: &Invocation) -> Analysis {
                 match &call.dir {
                     Some(dir) => {
                         let arg = Arg::exact(dir.as_os_str());
-                        path_target(inv, &call, top.as_ref(), &arg, Effect::Delete, &mut analysis);
+                        path_target(
+                            inv,
+                            &call,
+                            top.as_ref(),
+                            &arg,
+                            Effect::Delete,
+                            &mut analysis,
+                        );
                     }
                     None => unknown_dir_target(Effect::Delete, &mut analysis),
                 }
             }
             for path in &clean.paths {
-                path_target(inv, &call, top.as_ref(), path, Effect::Delete, &mut analysis);
+                path_target(
+                    inv,
+                    &call,
+                    top.as_ref(),
+                    path,
+                    Effect::Delete,
+                    &mut analysis,
+                );
             }
             let under = if clean.paths.is_empty() {
                 call.dir
                     .as_ref()
-                    .map_or("the current directory".to_string(), |d| d.display().to_string())
+                    .map_or("the current directory".to_string(), |d| {
+                        d.display().to_string()
+                    })
             } else {
                 clean
                     .paths
@@ -935,11 +967,13 @@ pub fn analyze(inv: &Invocation) -> Analysis {
 /// The whole worktree as an overwritten target (reset --hard, checkout -f). Outside a
 /// repository git refuses, so an existing directory without one is no target; one that
 /// does not exist yet (a script that clones first) is.
-fn worktree_target(inv: &Invocation, call: &GitCall, top: Option<&PathBuf>, analysis: &mut Analysis) {
-    let missing_dir = call
-        .dir
-        .as_ref()
-        .filter(|d| !inv.ctx.kind_of(d).exists());
+fn worktree_target(
+    inv: &Invocation,
+    call: &GitCall,
+    top: Option<&PathBuf>,
+    analysis: &mut Analysis,
+) {
+    let missing_dir = call.dir.as_ref().filter(|d| !inv.ctx.kind_of(d).exists());
     match top.or(missing_dir) {
         Some(top) => {
             let kind = inv.ctx.kind_of(top);
@@ -999,7 +1033,9 @@ fn path_target(
     let text = path.text();
     let literal = if let Some(rest) = text.strip_prefix(":/") {
         match top {
-            Some(top) if !rest.is_empty() && !has_glob(rest) => Arg::exact(top.join(rest).into_os_string()),
+            Some(top) if !rest.is_empty() && !has_glob(rest) => {
+                Arg::exact(top.join(rest).into_os_string())
+            }
             Some(top) => Arg::exact(top.as_os_str()),
             None => Arg::inexact(text.as_ref()),
         }
@@ -1027,7 +1063,8 @@ fn path_target(
     let resolved = sub.resolve(&literal);
     let recursive = resolved.kind.is_dir() || resolved.kind == FileKind::Unknown;
     let mut target = sub.target_from(path, resolved, effect, recursive);
-    if target.path.is_absolute() && text != target.path.to_string_lossy() && literal.text() != text {
+    if target.path.is_absolute() && text != target.path.to_string_lossy() && literal.text() != text
+    {
         target.operand = text.into_owned();
     }
     analysis.targets.push(target);
@@ -1038,7 +1075,13 @@ fn push_reason(repo: Option<&Repo>, danger: &PushDanger, analysis: &mut Analysis
         .remote
         .map_or_else(|| default_remote(repo), |r| r.text().into_owned());
     let url = repo
-        .and_then(|r| config_value(&common_dir(&r.git_dir), &format!("remote \"{remote_name}\""), "url"))
+        .and_then(|r| {
+            config_value(
+                &common_dir(&r.git_dir),
+                &format!("remote \"{remote_name}\""),
+                "url",
+            )
+        })
         .unwrap_or_else(|| remote_name.clone());
     analysis.acts_on = url_host(&url);
     analysis.targets.push(Target {
@@ -1112,7 +1155,11 @@ fn default_remote(repo: Option<&Repo>) -> String {
         let git_dir = &repo?.git_dir;
         let head = std::fs::read_to_string(git_dir.join("HEAD")).ok()?;
         let branch = head.trim().strip_prefix("ref: refs/heads/")?.to_string();
-        config_value(&common_dir(git_dir), &format!("branch \"{branch}\""), "remote")
+        config_value(
+            &common_dir(git_dir),
+            &format!("branch \"{branch}\""),
+            "remote",
+        )
     };
     found().unwrap_or_else(|| "origin".to_string())
 }

@@ -76,7 +76,7 @@ pub fn finish(pending: &Option<Pending>, txn: &mut Transaction) {
     {
         let mut changes = p.changes.clone();
         changes.after = Some(after);
-        txn.set_restore(&p.stored, RestoreAction::GitChanges(changes));
+        txn.set_restore(&p.stored, RestoreAction::GitChanges(Box::new(changes)));
     }
 }
 
@@ -98,8 +98,16 @@ fn find_repo(ctx: &Context, real: &Path, call: &GitCall) -> Option<GitRepo> {
         }
         let out = cmd.output().ok().filter(|o| o.status.success())?;
         use std::os::unix::ffi::OsStrExt;
-        let text = out.stdout.strip_suffix(b"\n").unwrap_or(&out.stdout).to_vec();
-        (!text.is_empty()).then(|| std::ffi::OsStr::from_bytes(&text).to_string_lossy().into_owned())
+        let text = out
+            .stdout
+            .strip_suffix(b"\n")
+            .unwrap_or(&out.stdout)
+            .to_vec();
+        (!text.is_empty()).then(|| {
+            std::ffi::OsStr::from_bytes(&text)
+                .to_string_lossy()
+                .into_owned()
+        })
     };
     let git_dir = ask("--absolute-git-dir")?;
     Some(GitRepo {
@@ -148,7 +156,11 @@ fn keep_changes(
         after: None,
     };
     let label = format!("git: uncommitted changes in {}", top.display());
-    txn.save_bytes(&label, text.as_bytes(), RestoreAction::GitChanges(changes.clone()))?;
+    txn.save_bytes(
+        &label,
+        text.as_bytes(),
+        RestoreAction::GitChanges(Box::new(changes.clone())),
+    )?;
     let stored = txn
         .manifest()
         .entries
@@ -201,8 +213,12 @@ fn clean(
         return Ok(());
     };
     let mut cmd = Command::new(real);
-    cmd.args(call.globals.iter().map(|a| a.os()))
-        .args(["-c", "core.quotePath=false", "clean", "--dry-run"]);
+    cmd.args(call.globals.iter().map(|a| a.os())).args([
+        "-c",
+        "core.quotePath=false",
+        "clean",
+        "--dry-run",
+    ]);
     if options.dirs {
         cmd.arg("-d");
     }
@@ -219,7 +235,9 @@ fn clean(
         cmd.arg("-e").arg(pattern);
     }
     cmd.arg("--").args(options.paths.iter().map(|p| p.os()));
-    cmd.env("LC_ALL", "C").stdin(Stdio::null()).stderr(Stdio::null());
+    cmd.env("LC_ALL", "C")
+        .stdin(Stdio::null())
+        .stderr(Stdio::null());
     if let Some(cwd) = &ctx.cwd {
         cmd.current_dir(cwd);
     }
@@ -321,14 +339,15 @@ fn keep_stashes(
                 Some(other) => other,
             };
             // A name git cannot resolve: `stash drop` fails by itself.
-            let Ok(commit) = repo.text(["rev-parse", "-q", "--verify", &format!("{spec}^{{commit}}")])
+            let Ok(commit) =
+                repo.text(["rev-parse", "-q", "--verify", &format!("{spec}^{{commit}}")])
             else {
                 return Ok(());
             };
-            let message = listed
-                .iter()
-                .find(|(h, _)| *h == commit)
-                .map_or_else(|| format!("{spec} (kept by shellguard)"), |(_, m)| m.clone());
+            let message = listed.iter().find(|(h, _)| *h == commit).map_or_else(
+                || format!("{spec} (kept by shellguard)"),
+                |(_, m)| m.clone(),
+            );
             vec![(commit, message)]
         }
     };

@@ -159,7 +159,11 @@ impl GitRepo {
         let ids: Vec<&str> = out.lines().collect();
         let (head, head_tree) = match ids.as_slice() {
             [head, tree, ..] => (head.to_string(), tree.to_string()),
-            _ => return Err(io::Error::other(format!("unexpected `git rev-parse` output: {out}"))),
+            _ => {
+                return Err(io::Error::other(format!(
+                    "unexpected `git rev-parse` output: {out}"
+                )));
+            }
         };
         let (index_tree, worktree_tree) = match ids.as_slice() {
             [_, _, index, worktree] => (index.to_string(), worktree.to_string()),
@@ -205,7 +209,10 @@ fn output_of(mut cmd: Command) -> io::Result<Vec<u8>> {
     }
     let args: Vec<String> = cmd
         .get_args()
-        .filter(|a| !a.to_string_lossy().starts_with("--git-dir=") && !a.to_string_lossy().starts_with("--work-tree="))
+        .filter(|a| {
+            !a.to_string_lossy().starts_with("--git-dir=")
+                && !a.to_string_lossy().starts_with("--work-tree=")
+        })
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
     Err(io::Error::other(format!(
@@ -298,7 +305,12 @@ fn restore_changes(changes: &GitChanges, id: &str) -> io::Result<Vec<String>> {
             if now.branch.as_deref() != Some(branch.as_str()) {
                 repo.run(["symbolic-ref", "-m", "shellguard undo", "HEAD", branch])?;
             }
-            let tip = repo.text(["rev-parse", "-q", "--verify", &format!("{branch}^{{commit}}")]);
+            let tip = repo.text([
+                "rev-parse",
+                "-q",
+                "--verify",
+                &format!("{branch}^{{commit}}"),
+            ]);
             if tip.as_deref().ok() != Some(before.head.as_str()) {
                 repo.run(["update-ref", "-m", "shellguard undo", branch, &before.head])?;
             }
@@ -318,8 +330,14 @@ fn restore_changes(changes: &GitChanges, id: &str) -> io::Result<Vec<String>> {
         let on = before
             .branch
             .as_deref()
-            .map_or("detached".to_string(), |b| b.trim_start_matches("refs/heads/").to_string());
-        done.push(format!("HEAD of {} back at {} ({on})", repo.shown(), short(&before.head)));
+            .map_or("detached".to_string(), |b| {
+                b.trim_start_matches("refs/heads/").to_string()
+            });
+        done.push(format!(
+            "HEAD of {} back at {} ({on})",
+            repo.shown(),
+            short(&before.head)
+        ));
     }
     // Worktree first (a two-way merge from the index as it is now to the old worktree
     // tree, which also removes what the command added), then the old index over it.
@@ -420,13 +438,17 @@ fn restore_branches(branches: &GitBranches, id: &str) -> io::Result<Vec<String>>
 pub(super) fn forget(manifest: &Manifest) {
     for entry in &manifest.entries {
         let (repo, refs): (&GitRepo, Vec<&str>) = match &entry.restore {
-            Some(RestoreAction::GitChanges(c)) => (&c.repo, c.refs.iter().map(String::as_str).collect()),
-            Some(RestoreAction::GitStashes(s)) => {
-                (&s.repo, s.entries.iter().map(|e| e.reference.as_str()).collect())
+            Some(RestoreAction::GitChanges(c)) => {
+                (&c.repo, c.refs.iter().map(String::as_str).collect())
             }
-            Some(RestoreAction::GitBranches(b)) => {
-                (&b.repo, b.branches.iter().map(|e| e.reference.as_str()).collect())
-            }
+            Some(RestoreAction::GitStashes(s)) => (
+                &s.repo,
+                s.entries.iter().map(|e| e.reference.as_str()).collect(),
+            ),
+            Some(RestoreAction::GitBranches(b)) => (
+                &b.repo,
+                b.branches.iter().map(|e| e.reference.as_str()).collect(),
+            ),
             _ => continue,
         };
         for reference in refs {

@@ -100,7 +100,7 @@ pub enum RestoreAction {
     /// Feed the bytes to `crontab [-u USER] -`.
     Crontab { user: Option<String> },
     /// Put back uncommitted changes (and HEAD) kept as a commit in the repository.
-    GitChanges(super::git::GitChanges),
+    GitChanges(Box<super::git::GitChanges>),
     /// Store dropped stash entries again.
     GitStashes(super::git::GitStashes),
     /// Recreate deleted branches.
