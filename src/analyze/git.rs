@@ -528,7 +528,7 @@ fn checkout<'a>(inv: &Invocation, call: &GitCall<'a>, args: &'a [Arg]) -> Option
                     return Some(paths_action(Some(first), Vec::new()));
                 }
             }
-            Some(_) if looks_like_paths(call, &before) => {
+            Some(_) if looks_like_paths(inv, call, &before) => {
                 return Some(paths_action(None, before));
             }
             None if p.has("patch") => return Some(paths_action(None, Vec::new())),
@@ -542,7 +542,7 @@ fn checkout<'a>(inv: &Invocation, call: &GitCall<'a>, args: &'a [Arg]) -> Option
 }
 
 /// Whether every operand names something in the worktree (so `checkout` treats them as paths).
-fn looks_like_paths(call: &GitCall, operands: &[&Arg]) -> bool {
+fn looks_like_paths(inv: &Invocation, call: &GitCall, operands: &[&Arg]) -> bool {
     let Some(dir) = &call.dir else {
         return false;
     };
@@ -550,7 +550,7 @@ fn looks_like_paths(call: &GitCall, operands: &[&Arg]) -> bool {
         op.exact
             && (op.text().starts_with(':')
                 || has_glob(&op.text())
-                || std::fs::symlink_metadata(dir.join(op.os())).is_ok())
+                || inv.ctx.kind_of(&dir.join(op.os())).exists())
     })
 }
 
