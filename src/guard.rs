@@ -2,6 +2,8 @@
 //! the argv changes as a result (an operand already moved into the store is not handed
 //! to `rm`; rsync gets `--backup-dir`).
 
+mod git;
+
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -28,11 +30,14 @@ pub struct After {
     pub rsync_backup_root: Option<PathBuf>,
     /// rsync's itemized log and the directory its names are relative to: what it created.
     pub rsync_log: Option<(PathBuf, PathBuf)>,
+    /// git's kept changes, whose after-state is recorded once git ended.
+    pub git: Option<git::Pending>,
 }
 
 /// After the program ran: records what rsync/rclone kept in their backup directory, and
 /// what rsync created (so undo can remove it).
 pub fn finish(after: &After, txn: &mut Transaction) -> Result<(), SnapshotError> {
+    git::finish(&after.git, txn);
     if let Some(root) = &after.rsync_backup_root {
         txn.record_rsync_backup(root)?;
     }
@@ -79,6 +84,7 @@ pub fn prepare(
         }
         "rsync" => prepare_rsync(ctx, real, argv, targets, txn, after),
         "rclone" => prepare_rclone(argv, targets, txn, after),
+        "git" => git::prepare(ctx, real, argv, txn, &mut after.git),
         // What find deletes depends on its tests: the whole start trees are copied
         // (within [snapshots] max_size; beyond it the command needs --no-snapshot).
         "find" => {

@@ -13,6 +13,7 @@ pub mod dd;
 mod dest;
 pub mod device;
 pub mod find;
+pub mod git;
 pub mod ln;
 pub mod mv;
 pub mod rclone;
@@ -134,6 +135,7 @@ pub fn analyzer_for(name: &str) -> Option<fn(&Invocation) -> Analysis> {
         "dd" => dd::analyze,
         "truncate" => truncate::analyze,
         "crontab" => crontab::analyze,
+        "git" => git::analyze,
         "reboot" | "shutdown" | "poweroff" | "halt" | "init" | "telinit" => reboot::analyze,
         "systemctl" => systemd::analyze,
         name if device::handles(name) => device::analyze,

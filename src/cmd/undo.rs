@@ -81,6 +81,9 @@ fn render(report: &UndoReport, out: &mut String) {
             let _ = writeln!(out, "restored {} as {}", shown(original), shown(place));
         }
     }
+    for line in &report.git {
+        let _ = writeln!(out, "{}", printable(line));
+    }
     for user in &report.crontabs {
         let _ = writeln!(
             out,

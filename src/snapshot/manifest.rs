@@ -99,6 +99,12 @@ pub enum Kind {
 pub enum RestoreAction {
     /// Feed the bytes to `crontab [-u USER] -`.
     Crontab { user: Option<String> },
+    /// Put back uncommitted changes (and HEAD) kept as a commit in the repository.
+    GitChanges(Box<super::git::GitChanges>),
+    /// Store dropped stash entries again.
+    GitStashes(super::git::GitStashes),
+    /// Recreate deleted branches.
+    GitBranches(super::git::GitBranches),
 }
 
 /// Identity of what stands at a path, to tell "as the command left it" from "changed since".
@@ -544,7 +550,7 @@ impl JsonBytes {
     }
 }
 
-mod bytes_path {
+pub(super) mod bytes_path {
     use super::*;
     use serde::{Deserializer, Serializer};
 
@@ -560,7 +566,7 @@ mod bytes_path {
     }
 }
 
-mod bytes_path_opt {
+pub(super) mod bytes_path_opt {
     use super::*;
     use serde::{Deserializer, Serializer};
 

@@ -21,6 +21,7 @@
 
 mod error;
 mod fsops;
+pub mod git;
 mod id;
 mod manifest;
 mod restore;
@@ -196,6 +197,7 @@ impl Store {
         };
         let size = self.usage(id);
         if let Ok(manifest) = self.manifest(id) {
+            git::forget(&manifest);
             for outside in outside_dirs(&manifest) {
                 fsops::remove_tree(&outside).map_err(SnapshotError::io("remove", &outside))?;
             }

@@ -49,6 +49,8 @@ pub struct UndoReport {
     pub kept_created: Vec<(PathBuf, String)>,
     /// Crontabs reinstalled (the user, `None` for the caller's own).
     pub crontabs: Vec<Option<String>>,
+    /// What undo did in git repositories, one line each.
+    pub git: Vec<String>,
 }
 
 impl UndoReport {
@@ -91,6 +93,26 @@ impl Store {
             let outcome = match (entry.method, &entry.restore) {
                 (Method::Bytes, Some(RestoreAction::Crontab { user })) => {
                     self.restore_crontab(entry, user.as_deref(), to, &dir, &mut report)
+                }
+                (
+                    Method::Bytes,
+                    Some(
+                        action @ (RestoreAction::GitChanges(_)
+                        | RestoreAction::GitStashes(_)
+                        | RestoreAction::GitBranches(_)),
+                    ),
+                ) => {
+                    if to.is_some() {
+                        Err(io::Error::other(
+                            "git state goes back only into its repository: run undo without --to \
+                             (the commits stay under refs/shellguard/ meanwhile)",
+                        ))
+                    } else {
+                        super::git::restore(action, id.as_str()).map(|lines| {
+                            report.git.extend(lines);
+                            Some(entry.original.clone())
+                        })
+                    }
                 }
                 (Method::Bytes, None) => continue,
                 (Method::Attributes, _) => {

@@ -200,6 +200,20 @@ impl Transaction {
         self.record(entry)
     }
 
+    /// Replaces the restore action of the bytes entry stored as `stored`, for what is known
+    /// only once the command ended (git's state after it). Only the manifest written by
+    /// [`Transaction::commit`] holds it: after a crash, the journal's earlier action counts.
+    pub fn set_restore(&mut self, stored: &Path, restore: RestoreAction) {
+        if let Some(entry) = self
+            .manifest
+            .entries
+            .iter_mut()
+            .find(|e| e.stored == stored && e.method == Method::Bytes)
+        {
+            entry.restore = Some(restore);
+        }
+    }
+
     /// Records the mode, owner and times of `path` so undo can put them back (for commands
     /// that change only attributes: `chmod -R`, rsync attribute updates).
     pub fn record_attributes(&mut self, path: &Path) -> Result<()> {
