@@ -16,7 +16,7 @@
 
 use super::cloud::{self, side_target};
 use super::{Analysis, Arg, Invocation};
-use crate::model::{Effect, Verdict};
+use crate::model::{Effect, FileKind, Verdict};
 use crate::rules::Rule;
 
 /// How many values an option takes (argparse's `nargs`).
@@ -177,8 +177,17 @@ fn scan(args: &[Arg]) -> Scan<'_> {
 pub fn analyze(inv: &Invocation) -> Analysis {
     let mut analysis = Analysis::default();
     let scan = scan(inv.args);
-    let words: Vec<String> = scan.operands.iter().map(|a| a.text().into_owned()).collect();
-    match words.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    let words: Vec<String> = scan
+        .operands
+        .iter()
+        .map(|a| a.text().into_owned())
+        .collect();
+    match words
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["s3", command, ..] => s3(inv, command, &scan, &mut analysis),
         ["ec2", "terminate-instances", ..] => terminate(&scan, &mut analysis),
         _ => {}
@@ -234,13 +243,14 @@ fn s3(inv: &Invocation, command: &str, scan: &Scan, analysis: &mut Analysis) {
                 );
             }
         }
-        ("cp" | "mv", [_, dst, ..]) if !scan.has("recursive") => {
-            // Only an existing local file is replaced in place; into a directory the
-            // object lands under its own name.
-            if !cloud::is_url(&dst.text()) && inv.resolve(dst).kind == crate::model::FileKind::File
-            {
-                side_target(inv, dst, Effect::Overwrite, false, analysis);
-            }
+        // Only an existing local file is replaced in place; into a directory the object
+        // lands under its own name.
+        ("cp" | "mv", [_, dst, ..])
+            if !scan.has("recursive")
+                && !cloud::is_url(&dst.text())
+                && inv.resolve(dst).kind == FileKind::File =>
+        {
+            side_target(inv, dst, Effect::Overwrite, false, analysis);
         }
         _ => {}
     }

@@ -51,12 +51,15 @@ pub fn analyze(inv: &Invocation) -> Analysis {
                 }
             }
             // A three-state flag: `--force-deletion`, or with `true`/`false` after it.
-            ("force-deletion", None) => {
+            ("force-deletion", None)
                 if inv.args.get(i).is_some_and(|a| {
-                    matches!(a.text().to_lowercase().as_str(), "true" | "false" | "yes" | "no")
-                }) {
-                    i += 1;
-                }
+                    matches!(
+                        a.text().to_lowercase().as_str(),
+                        "true" | "false" | "yes" | "no"
+                    )
+                }) =>
+            {
+                i += 1;
             }
             (n, None) if VALUED.contains(&n) => {
                 values.extend(inv.args.get(i).map(|a| a.text().into_owned()));

@@ -129,7 +129,9 @@ pub fn bucket_delete(analysis: &mut Analysis, command: &str, bucket: &Arg) {
                 bucket.text()
             ),
         )
-        .instead("without the force/recursive flag the bucket is removed only when it is already empty");
+        .instead(
+            "without the force/recursive flag the bucket is removed only when it is already empty",
+        );
 }
 
 /// A cloud instance deleted: `names` as the user gave them, `instead` the CLI's own

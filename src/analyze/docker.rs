@@ -142,7 +142,11 @@ pub fn analyze(inv: &Invocation) -> Analysis {
         .value("host")
         .map(|h| h.to_string_lossy().into_owned())
         .or_else(|| {
-            let var = if podman { "CONTAINER_HOST" } else { "DOCKER_HOST" };
+            let var = if podman {
+                "CONTAINER_HOST"
+            } else {
+                "DOCKER_HOST"
+            };
             inv.ctx.var(var).map(str::to_string)
         })
         .and_then(|h| daemon_host(&h))

@@ -40,14 +40,23 @@ pub fn analyze(inv: &Invocation) -> Analysis {
         .map(|a| a.text().into_owned())
         .collect();
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
-    let ["compute", "droplet" | "droplets" | "d", "delete" | "d" | "del" | "rm", ids @ ..] =
-        words.as_slice()
+    let [
+        "compute",
+        "droplet" | "droplets" | "d",
+        "delete" | "d" | "del" | "rm",
+        ids @ ..,
+    ] = words.as_slice()
     else {
         return analysis;
     };
     let names: Vec<String> = ids.iter().map(|n| n.to_string()).collect();
-    let tag = parsed.value("tag").map(|t| t.to_string_lossy().into_owned());
-    let first = names.first().cloned().unwrap_or_else(|| "DROPLET-ID".into());
+    let tag = parsed
+        .value("tag")
+        .map(|t| t.to_string_lossy().into_owned());
+    let first = names
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "DROPLET-ID".into());
     let place = tag.as_ref().map(|t| format!("every droplet tagged '{t}'"));
     cloud::instance_delete(
         &mut analysis,

@@ -113,7 +113,9 @@ pub fn analyze(inv: &Invocation) -> Analysis {
         }
         ["compute", "instances", "delete", names @ ..] => {
             let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
-            let zone = parsed.value("zone").map(|z| z.to_string_lossy().into_owned());
+            let zone = parsed
+                .value("zone")
+                .map(|z| z.to_string_lossy().into_owned());
             let zone_flag = zone
                 .as_deref()
                 .map(|z| format!(" --zone {z}"))

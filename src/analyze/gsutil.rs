@@ -81,7 +81,11 @@ pub fn analyze(inv: &Invocation) -> Analysis {
                     .targets
                     .push(cloud::remote_target(&url.text(), url.exact, recursive));
                 if recursive || url.text().contains('*') {
-                    let how = if recursive { "gsutil rm -r" } else { "gsutil rm" };
+                    let how = if recursive {
+                        "gsutil rm -r"
+                    } else {
+                        "gsutil rm"
+                    };
                     cloud::objects_delete(&mut analysis, how, url, None);
                 }
             }
@@ -107,7 +111,11 @@ pub fn analyze(inv: &Invocation) -> Analysis {
                 };
                 side_target(inv, dst, effect, true, &mut analysis);
                 if delete {
-                    let flags = if parsed.has("recursive") { "-d -r" } else { "-d" };
+                    let flags = if parsed.has("recursive") {
+                        "-d -r"
+                    } else {
+                        "-d"
+                    };
                     cloud::sync_delete(
                         &mut analysis,
                         &format!("gsutil rsync {flags}"),

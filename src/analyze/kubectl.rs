@@ -144,7 +144,9 @@ fn current_context(path: &Path) -> Option<String> {
 pub fn on_context(context: Option<&str>) -> String {
     match context {
         Some(c) => format!("on kube context '{c}'"),
-        None => "on whichever kube context is current (its kubeconfig could not be read)".to_string(),
+        None => {
+            "on whichever kube context is current (its kubeconfig could not be read)".to_string()
+        }
     }
 }
 
@@ -228,7 +230,11 @@ pub fn analyze(inv: &Invocation) -> Analysis {
     analysis
 }
 
-fn delete_message(parsed: &opts::Parsed, words: &[String], in_ns: &str) -> Option<(String, String)> {
+fn delete_message(
+    parsed: &opts::Parsed,
+    words: &[String],
+    in_ns: &str,
+) -> Option<(String, String)> {
     let kind = words.first().map(|w| w.to_lowercase()).unwrap_or_default();
     let types: Vec<&str> = kind
         .split(',')
@@ -239,9 +245,10 @@ fn delete_message(parsed: &opts::Parsed, words: &[String], in_ns: &str) -> Optio
     } else {
         kind.clone()
     };
-    let instead = "see what it would delete first with --dry-run=server, and check the context with \
+    let instead =
+        "see what it would delete first with --dry-run=server, and check the context with \
                    `kubectl config current-context`"
-        .to_string();
+            .to_string();
     let namespace = types
         .iter()
         .any(|t| matches!(*t, "ns" | "namespace" | "namespaces"));
@@ -261,10 +268,10 @@ fn delete_message(parsed: &opts::Parsed, words: &[String], in_ns: &str) -> Optio
             file.to_string_lossy()
         )
     } else if parsed.has("all") {
-        format!("kubectl delete {kind} --all deletes every {kind} {in_ns}")
+        format!("kubectl delete {kind} --all deletes every resource of type '{kind}' {in_ns}")
     } else if let Some(selector) = parsed.value("selector") {
         format!(
-            "kubectl delete deletes every {kind} matching '{}' {in_ns}",
+            "kubectl delete deletes every resource of type '{kind}' matching '{}' {in_ns}",
             selector.to_string_lossy()
         )
     } else if kind.is_empty() {
@@ -277,7 +284,12 @@ fn delete_message(parsed: &opts::Parsed, words: &[String], in_ns: &str) -> Optio
     if types.iter().any(|t| {
         matches!(
             *t,
-            "pvc" | "persistentvolumeclaim" | "persistentvolumeclaims" | "pv" | "persistentvolume" | "persistentvolumes"
+            "pvc"
+                | "persistentvolumeclaim"
+                | "persistentvolumeclaims"
+                | "pv"
+                | "persistentvolume"
+                | "persistentvolumes"
         )
     }) {
         message.push_str("; with the usual Delete reclaim policy the volume's data goes with it");
@@ -294,7 +306,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("config");
         for (text, want) in [
-            ("apiVersion: v1\ncurrent-context: prod-eu\nkind: Config\n", Some("prod-eu")),
+            (
+                "apiVersion: v1\ncurrent-context: prod-eu\nkind: Config\n",
+                Some("prod-eu"),
+            ),
             ("current-context: \"prod-eu\" # main\n", Some("prod-eu")),
             ("current-context: 'dev'\n", Some("dev")),
             ("current-context: \"\"\n", None),

@@ -30,8 +30,8 @@ pub fn analyze(inv: &Invocation) -> Analysis {
         let (name, value) = match long.split_once('=') {
             Some((n, v)) => (n.to_string(), Some(v.to_string())),
             None => {
-                let valued = VALUED.contains(&long)
-                    || long.starts_with("os-") && !OS_FLAGS.contains(&long);
+                let valued =
+                    VALUED.contains(&long) || long.starts_with("os-") && !OS_FLAGS.contains(&long);
                 let value = valued
                     .then(|| inv.args.get(i).map(|a| a.text().into_owned()))
                     .flatten();

@@ -117,11 +117,15 @@ pub fn analyze(inv: &Invocation) -> Analysis {
         .unwrap_or_default();
     let (message, instead) = match command.as_str() {
         "destroy" => (
-            format!("{tool} destroy deletes {scope} {place}: servers, databases, buckets and their data"),
+            format!(
+                "{tool} destroy deletes {scope} {place}: servers, databases, buckets and their data"
+            ),
             format!("read the plan first: `{tool} {chdir_flag}plan -destroy`"),
         ),
         "apply" if on("destroy") => (
-            format!("{tool} apply -destroy deletes {scope} {place}: servers, databases, buckets and their data"),
+            format!(
+                "{tool} apply -destroy deletes {scope} {place}: servers, databases, buckets and their data"
+            ),
             format!("read the plan first: `{tool} {chdir_flag}plan -destroy`"),
         ),
         // A saved plan file was reviewable when it was made, and apply does not ask for it.
