@@ -82,6 +82,14 @@ pub fn analyze(inv: &Invocation) -> Analysis {
     let Some((command, rest)) = operands.split_first() else {
         return analysis;
     };
+    // Only these touch anything; the rest need no workspace lookup.
+    let destroys = command == "destroy" || command == "apply" && on("destroy");
+    // A saved plan file (apply PLANFILE) was reviewable when it was made, and apply does
+    // not ask for one anyway: only auto-approving a fresh plan skips the look.
+    let auto_apply = command == "apply" && on("auto-approve") && rest.is_empty();
+    if !destroys && !auto_apply {
+        return analysis;
+    }
     let tool = inv.name;
     let chdir = last("chdir").and_then(|f| f.value.clone());
     let dir = match (&chdir, inv.cwd) {
@@ -115,21 +123,20 @@ pub fn analyze(inv: &Invocation) -> Analysis {
         .as_deref()
         .map(|d| format!("-chdir={d} "))
         .unwrap_or_default();
-    let (message, instead) = match command.as_str() {
-        "destroy" => (
+    let (message, instead) = if destroys {
+        let how = if command == "destroy" {
+            "destroy"
+        } else {
+            "apply -destroy"
+        };
+        (
             format!(
-                "{tool} destroy deletes {scope} {place}: servers, databases, buckets and their data"
+                "{tool} {how} deletes {scope} {place}: servers, databases, buckets and their data"
             ),
             format!("read the plan first: `{tool} {chdir_flag}plan -destroy`"),
-        ),
-        "apply" if on("destroy") => (
-            format!(
-                "{tool} apply -destroy deletes {scope} {place}: servers, databases, buckets and their data"
-            ),
-            format!("read the plan first: `{tool} {chdir_flag}plan -destroy`"),
-        ),
-        // A saved plan file was reviewable when it was made, and apply does not ask for it.
-        "apply" if on("auto-approve") && rest.is_empty() => (
+        )
+    } else {
+        (
             format!(
                 "{tool} apply -auto-approve applies {place} without showing the plan: whatever it replaces or \
                  destroys goes without a look"
@@ -137,8 +144,7 @@ pub fn analyze(inv: &Invocation) -> Analysis {
             format!(
                 "`{tool} {chdir_flag}plan -out=tfplan`, read it, then `{tool} {chdir_flag}apply tfplan`"
             ),
-        ),
-        _ => return analysis,
+        )
     };
     analysis
         .reason(Rule::InfraDestroy, Verdict::Confirm, message)
