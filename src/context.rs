@@ -350,15 +350,7 @@ mod tests {
     #[test]
     fn paths_under_a_missing_directory_are_missing_until_forgotten() {
         let tmp = tempfile::tempdir().unwrap();
-        let ctx = Context::new(
-            "h".into(),
-            "u".into(),
-            0,
-            None,
-            false,
-            HashMap::new(),
-            None,
-        );
+        let ctx = Context::new("h".into(), "u".into(), 0, None, false, HashMap::new(), None);
         let root = tmp.path();
         std::fs::write(root.join("here"), "x").unwrap();
         assert_eq!(ctx.kind_of(&root.join("gone/deep/file")), FileKind::Missing);
@@ -366,7 +358,11 @@ mod tests {
         assert_eq!(ctx.kind_of(&root.join("gone/other")), FileKind::Missing);
         assert_eq!(ctx.kind_of(&root.join("here")), FileKind::File);
         assert_eq!(ctx.kind_of(&root.join("missing-file")), FileKind::Missing);
-        assert_eq!(ctx.kind_of(root), FileKind::Dir, "a present parent is not absent");
+        assert_eq!(
+            ctx.kind_of(root),
+            FileKind::Dir,
+            "a present parent is not absent"
+        );
         std::fs::create_dir(root.join("gone")).unwrap();
         std::fs::write(root.join("gone/other"), "x").unwrap();
         ctx.forget_paths();

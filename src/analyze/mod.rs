@@ -6,22 +6,34 @@
 
 pub mod opts;
 
+pub mod aws;
+pub mod az;
 pub mod chmod;
+pub mod cloud;
 pub mod cp;
 pub mod crontab;
 pub mod dd;
 mod dest;
 pub mod device;
+pub mod docker;
+pub mod doctl;
 pub mod find;
+pub mod gcloud;
 pub mod git;
+pub mod gsutil;
+pub mod helm;
+pub mod kubectl;
 pub mod ln;
 pub mod mv;
+pub mod openstack;
 pub mod rclone;
 pub mod reboot;
 pub mod rm;
 pub mod rmdir;
 pub mod rsync;
+pub mod s3cmd;
 pub mod systemd;
+pub mod terraform;
 pub mod truncate;
 
 use std::borrow::Cow;
@@ -138,6 +150,17 @@ pub fn analyzer_for(name: &str) -> Option<fn(&Invocation) -> Analysis> {
         "git" => git::analyze,
         "reboot" | "shutdown" | "poweroff" | "halt" | "init" | "telinit" => reboot::analyze,
         "systemctl" => systemd::analyze,
+        "aws" => aws::analyze,
+        "gsutil" => gsutil::analyze,
+        "gcloud" => gcloud::analyze,
+        "s3cmd" => s3cmd::analyze,
+        "kubectl" => kubectl::analyze,
+        "helm" => helm::analyze,
+        "terraform" | "tofu" => terraform::analyze,
+        "docker" | "podman" | "docker-compose" | "podman-compose" => docker::analyze,
+        "openstack" => openstack::analyze,
+        "az" => az::analyze,
+        "doctl" => doctl::analyze,
         name if device::handles(name) => device::analyze,
         _ => return None,
     };
