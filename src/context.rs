@@ -5,6 +5,7 @@
 use std::cell::{OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
 
@@ -33,7 +34,7 @@ pub struct Context {
     /// Directories found missing, and directories found to exist, while looking up
     /// missing paths: a script written for another machine names thousands of paths
     /// under a few absent directories, and each lookup was a system call.
-    absent: RefCell<HashSet<PathBuf>>,
+    absent: RefCell<Vec<PathBuf>>,
     present: RefCell<HashSet<PathBuf>>,
 }
 
@@ -194,8 +195,13 @@ impl Context {
     }
 
     fn under_absent_dir(&self, path: &Path) -> bool {
-        let absent = self.absent.borrow();
-        !absent.is_empty() && path.ancestors().skip(1).any(|a| absent.contains(a))
+        // Byte prefixes: hashing a path walks its components, which cost more than the
+        // handful of absent directories a review meets.
+        let path = path.as_os_str().as_bytes();
+        self.absent.borrow().iter().any(|dir| {
+            let dir = dir.as_os_str().as_bytes();
+            path.len() > dir.len() && path.starts_with(dir) && path[dir.len()] == b'/'
+        })
     }
 
     /// After `path` was not found: which of its parent directories are missing too.
@@ -211,8 +217,13 @@ impl Context {
             }
             highest = Some(dir);
         }
-        if let Some(dir) = highest {
-            self.absent.borrow_mut().insert(dir.to_path_buf());
+        // A few directories cover a script written for another machine; many distinct
+        // ones would make every lookup a long scan.
+        let mut absent = self.absent.borrow_mut();
+        if let Some(dir) = highest
+            && absent.len() < 64
+        {
+            absent.push(dir.to_path_buf());
         }
     }
 

@@ -137,7 +137,7 @@ pub fn parse_each(text: &str, mut each: impl FnMut(&Node)) -> Result<(), SyntaxE
 fn parse_piece(text: &str, first_line: usize) -> Result<Vec<Node>, SyntaxError> {
     let mut parser = brush_parser::Parser::new(std::io::Cursor::new(text), &parser_options());
     let program = parser.parse_program().map_err(|e| syntax_error(text, e))?;
-    let program = std::mem::ManuallyDrop::new(program);
+    // Dropped here, while the next chunk is parsed into the memory it frees.
     let converter = Converter {
         source: text,
         ascii: text.is_ascii(),
