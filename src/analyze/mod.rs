@@ -13,6 +13,8 @@ pub mod dd;
 mod dest;
 pub mod device;
 pub mod find;
+pub mod inline;
+mod lexer;
 pub mod ln;
 pub mod mv;
 pub mod rclone;
@@ -137,6 +139,7 @@ pub fn analyzer_for(name: &str) -> Option<fn(&Invocation) -> Analysis> {
         "reboot" | "shutdown" | "poweroff" | "halt" | "init" | "telinit" => reboot::analyze,
         "systemctl" => systemd::analyze,
         name if device::handles(name) => device::analyze,
+        name if inline::handles(name) => inline::analyze,
         _ => return None,
     };
     Some(f)
