@@ -104,8 +104,8 @@ pub fn analyze(inv: &Invocation) -> Analysis {
     analysis
 }
 
-/// `"$CODE"` or `$(cat x.py)`: nothing of the code is visible.
-fn is_wholly_hidden(text: &str) -> bool {
+/// `"$CODE"` or `$(cat x.py)` as written: nothing of the code is visible.
+pub(super) fn is_wholly_hidden(text: &str) -> bool {
     let t = text.trim();
     (t.starts_with('$') || t.starts_with('`')) && !t.contains([' ', ';', '('])
         || t.starts_with("$(") && t.ends_with(')')

@@ -16,12 +16,17 @@ pub mod find;
 pub mod inline;
 mod lexer;
 pub mod ln;
+pub mod mongo;
 pub mod mv;
+pub mod mysql;
+pub mod psql;
 pub mod rclone;
 pub mod reboot;
+pub mod redis;
 pub mod rm;
 pub mod rmdir;
 pub mod rsync;
+pub mod sql;
 pub mod systemd;
 pub mod truncate;
 
@@ -138,6 +143,10 @@ pub fn analyzer_for(name: &str) -> Option<fn(&Invocation) -> Analysis> {
         "crontab" => crontab::analyze,
         "reboot" | "shutdown" | "poweroff" | "halt" | "init" | "telinit" => reboot::analyze,
         "systemctl" => systemd::analyze,
+        "psql" | "dropdb" => psql::analyze,
+        "mysql" | "mariadb" | "mysqladmin" | "mariadb-admin" => mysql::analyze,
+        "redis-cli" => redis::analyze,
+        "mongosh" | "mongo" => mongo::analyze,
         name if device::handles(name) => device::analyze,
         name if inline::handles(name) => inline::analyze,
         _ => return None,
