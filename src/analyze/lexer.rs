@@ -651,7 +651,11 @@ fn receiver(tokens: &[Token], mut dot: usize) -> (Vec<Seg>, usize) {
                 let Some(open) = matching_back(tokens, end) else {
                     break;
                 };
-                (Seg::Index(single_literal(tokens, open + 1..end)), open)
+                chain.push(Seg::Index(single_literal(tokens, open + 1..end)));
+                first = open;
+                // `db['x']`: what stands before the bracket is indexed, no dot between.
+                dot = open;
+                continue;
             }
             _ => break,
         };

@@ -222,6 +222,7 @@ impl Scanner {
                     self.push(Kind::Quoted, format!("`{body}`"));
                 }
                 '$' if self.dialect == Dialect::Postgres && self.dollar_quote() => {}
+                '$' if self.shell_variable() => {}
                 '\\' => self.backslash(),
                 c if c.is_alphabetic() || c == '_' => {
                     let mut word = String::new();
@@ -325,6 +326,29 @@ impl Scanner {
         }
         self.i = (self.i + tag.chars().count()).min(self.chars.len());
         self.push(Kind::Str, format!("{tag}…{tag}"));
+        true
+    }
+
+    /// `$NAME` or `${NAME}` left in SQL the shell could not expand: a name all the same.
+    fn shell_variable(&mut self) -> bool {
+        let braced = self.peek(1) == Some('{');
+        let start = self.i;
+        let mut k = if braced { 2 } else { 1 };
+        while self
+            .peek(k)
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+        {
+            k += 1;
+        }
+        if k == if braced { 2 } else { 1 } || braced && self.peek(k) != Some('}') {
+            return false;
+        }
+        if braced {
+            k += 1;
+        }
+        self.i += k;
+        let word: String = self.chars[start..self.i].iter().collect();
+        self.push(Kind::Word, word);
         true
     }
 
