@@ -481,15 +481,18 @@ fn action(lang: Lang, call: &Call) -> Option<Action> {
             }
         }
         Lang::JavaScript => {
-            let fs = match call.receiver.last() {
-                None => name.ends_with("Sync"),
-                Some(Seg::Name(n)) => JS_FS.contains(&n.as_str()),
-                Some(Seg::Call(f, Some(module))) => {
-                    matches!(f.as_str(), "require" | "import")
-                        && (module.starts_with("fs") || module.starts_with("node:fs"))
-                }
-                _ => false,
-            };
+            // The synchronous fs names mean fs on any receiver (`f.rmSync` after `import('fs')`).
+            let distinctive = matches!(name, "rmSync" | "rmdirSync" | "unlinkSync");
+            let fs = distinctive
+                || match call.receiver.last() {
+                    None => false,
+                    Some(Seg::Name(n)) => JS_FS.contains(&n.as_str()),
+                    Some(Seg::Call(f, Some(module))) => {
+                        matches!(f.as_str(), "require" | "import")
+                            && (module.starts_with("fs") || module.starts_with("node:fs"))
+                    }
+                    _ => false,
+                };
             let child = match call.receiver.last() {
                 None => true,
                 Some(Seg::Name(n)) => JS_CHILD.contains(&n.as_str()),
