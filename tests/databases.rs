@@ -142,10 +142,13 @@ fn psql_message_names_statement_server_and_database() {
 
 // ---------------------------------------------------------------- psql: the server
 
+/// argv, environment variables, the host the command acts on.
+type ServerCase<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], Option<&'a str>);
+
 #[test]
 fn psql_server_comes_from_options_connection_strings_and_pghost() {
     let sql = "TRUNCATE t";
-    let cases: &[(&[&str], &[(&str, &str)], Option<&str>)] = &[
+    let cases: &[ServerCase] = &[
         (
             &["psql", "-h", "db1.prod.example.com", "-c", sql],
             &[],

@@ -279,15 +279,14 @@ impl Lexer<'_> {
             {
                 return self.string(q, start, &name.to_ascii_lowercase());
             }
+            // A quote-like operator consumes its body; otherwise the word is a name.
             (Lang::Perl, _)
                 if matches!(
                     name.as_str(),
                     "q" | "qq" | "qw" | "qx" | "m" | "qr" | "s" | "tr" | "y"
-                ) =>
+                ) && self.perl_quote(&name, start) =>
             {
-                if self.perl_quote(&name, start) {
-                    return;
-                }
+                return;
             }
             _ => {}
         }
@@ -395,8 +394,9 @@ impl Lexer<'_> {
         let Some(open) = self.peek(k) else {
             return false;
         };
-        let delimiter = !(is_ident(open) || open.is_whitespace())
-            && !matches!(open, ',' | ';' | ')' | '=' | '-' | '>' | '<' | '.' | '}');
+        let delimiter = !(is_ident(open)
+            || open.is_whitespace()
+            || matches!(open, ',' | ';' | ')' | '=' | '-' | '>' | '<' | '.' | '}'));
         // `s = ...` or `y => 1` are names, not operators.
         if !delimiter || (k > 0 && open == '#') {
             return false;
@@ -545,7 +545,7 @@ impl Call {
     }
 
     /// The call as written, shortened for messages.
-    pub fn text<'s>(&self, code: &'s str) -> String {
+    pub fn text(&self, code: &str) -> String {
         let text: String = code[self.span.clone()]
             .split_whitespace()
             .collect::<Vec<_>>()

@@ -815,7 +815,7 @@ fn filtered(t: &[Tok]) -> (bool, Option<String>) {
             let always = match cond.as_slice() {
                 [one] => {
                     one.is_word("TRUE")
-                        || (one.kind == Kind::Num && one.text.trim_start_matches('0') != "")
+                        || (one.kind == Kind::Num && !one.text.trim_start_matches('0').is_empty())
                 }
                 [a, eq, b] => {
                     eq.is('=') && a.text == b.text && matches!(a.kind, Kind::Num | Kind::Str)
@@ -1017,97 +1017,6 @@ pub fn read_small(base: Option<&Path>, name: &str) -> Option<(PathBuf, String)> 
     }
     let text = std::fs::read_to_string(&path).ok()?;
     Some((path, text))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn destructive(sql: &str, d: Dialect) -> Vec<String> {
-        scan(sql, d)
-            .into_iter()
-            .filter_map(|i| match i {
-                Item::Destructive(x) => Some(x.statement),
-                Item::Meta { .. } => None,
-            })
-            .collect()
-    }
-
-    #[test]
-    fn statements_split_on_semicolons_outside_quotes_and_comments() {
-        let sql = "select 1; insert into t values ('DROP TABLE x; --'); -- DROP TABLE y\n/* DROP TABLE z */ drop table w;";
-        assert_eq!(destructive(sql, Dialect::Postgres), vec!["drop table w"]);
-        assert_eq!(destructive(sql, Dialect::MySql), vec!["drop table w"]);
-    }
-
-    #[test]
-    fn where_clauses_decide_delete_and_update() {
-        let d = Dialect::Postgres;
-        assert!(destructive("DELETE FROM t WHERE id = 3", d).is_empty());
-        assert!(destructive("update t set a = 1 where id in (select 1)", d).is_empty());
-        assert_eq!(destructive("DELETE FROM t", d).len(), 1);
-        assert_eq!(
-            destructive("UPDATE t SET a = (SELECT 1 WHERE true)", d).len(),
-            1
-        );
-        assert_eq!(destructive("DELETE FROM t WHERE 1=1", d).len(), 1);
-        assert!(destructive("DELETE t FROM t JOIN u ON t.id = u.id", Dialect::MySql).is_empty());
-    }
-
-    #[test]
-    fn dollar_quotes_nested_comments_and_atomic_bodies_are_not_statements() {
-        let d = Dialect::Postgres;
-        let sql = "CREATE FUNCTION f() RETURNS void AS $body$ DELETE FROM t; $body$ LANGUAGE sql;\n\
-                   /* outer /* inner */ DROP TABLE x; */ SELECT 1;\n\
-                   CREATE PROCEDURE p() BEGIN ATOMIC DELETE FROM t; SELECT CASE WHEN true THEN 1 END; END;";
-        assert!(destructive(sql, d).is_empty(), "{:?}", destructive(sql, d));
-    }
-
-    #[test]
-    fn mysql_executable_comments_and_delimiters() {
-        let d = Dialect::MySql;
-        assert_eq!(
-            destructive("/*!40000 DROP TABLE `a` */;", d),
-            vec!["DROP TABLE `a`"]
-        );
-        let sql = "DELIMITER //\nCREATE TRIGGER x BEFORE INSERT ON t FOR EACH ROW BEGIN DELETE FROM u; END//\nDELIMITER ;\nTRUNCATE t;";
-        assert_eq!(destructive(sql, d), vec!["TRUNCATE t"]);
-    }
-
-    #[test]
-    fn meta_commands_in_order() {
-        let items = scan(
-            "\\c other\nDROP TABLE t;\n\\i 'my file.sql'\n",
-            Dialect::Postgres,
-        );
-        assert!(
-            matches!(&items[0], Item::Meta { command, args } if command == "c" && args == &["other"])
-        );
-        assert!(matches!(&items[1], Item::Destructive(_)));
-        assert!(
-            matches!(&items[2], Item::Meta { command, args } if command == "i" && args == &["my file.sql"])
-        );
-        let items = scan("use shop;\nsource /tmp/x.sql\nselect 1;", Dialect::MySql);
-        assert_eq!(items.len(), 2);
-    }
-
-    #[test]
-    fn alter_table_drops() {
-        let d = Dialect::Postgres;
-        assert_eq!(
-            destructive("ALTER TABLE users DROP COLUMN email", d).len(),
-            1
-        );
-        assert_eq!(destructive("alter table users drop email", d).len(), 1);
-        assert!(destructive("ALTER TABLE users DROP CONSTRAINT fk", d).is_empty());
-        assert!(
-            destructive(
-                "ALTER TABLE users ALTER COLUMN a DROP DEFAULT, ALTER COLUMN b DROP NOT NULL",
-                d
-            )
-            .is_empty()
-        );
-    }
 }
 
 // ------------------------------------------------------------------ client sessions
@@ -1362,5 +1271,96 @@ pub fn split_host_port(s: &str) -> (String, Option<String>) {
             (h.to_string(), Some(p.to_string()))
         }
         _ => (s.to_string(), None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn destructive(sql: &str, d: Dialect) -> Vec<String> {
+        scan(sql, d)
+            .into_iter()
+            .filter_map(|i| match i {
+                Item::Destructive(x) => Some(x.statement),
+                Item::Meta { .. } => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn statements_split_on_semicolons_outside_quotes_and_comments() {
+        let sql = "select 1; insert into t values ('DROP TABLE x; --'); -- DROP TABLE y\n/* DROP TABLE z */ drop table w;";
+        assert_eq!(destructive(sql, Dialect::Postgres), vec!["drop table w"]);
+        assert_eq!(destructive(sql, Dialect::MySql), vec!["drop table w"]);
+    }
+
+    #[test]
+    fn where_clauses_decide_delete_and_update() {
+        let d = Dialect::Postgres;
+        assert!(destructive("DELETE FROM t WHERE id = 3", d).is_empty());
+        assert!(destructive("update t set a = 1 where id in (select 1)", d).is_empty());
+        assert_eq!(destructive("DELETE FROM t", d).len(), 1);
+        assert_eq!(
+            destructive("UPDATE t SET a = (SELECT 1 WHERE true)", d).len(),
+            1
+        );
+        assert_eq!(destructive("DELETE FROM t WHERE 1=1", d).len(), 1);
+        assert!(destructive("DELETE t FROM t JOIN u ON t.id = u.id", Dialect::MySql).is_empty());
+    }
+
+    #[test]
+    fn dollar_quotes_nested_comments_and_atomic_bodies_are_not_statements() {
+        let d = Dialect::Postgres;
+        let sql = "CREATE FUNCTION f() RETURNS void AS $body$ DELETE FROM t; $body$ LANGUAGE sql;\n\
+                   /* outer /* inner */ DROP TABLE x; */ SELECT 1;\n\
+                   CREATE PROCEDURE p() BEGIN ATOMIC DELETE FROM t; SELECT CASE WHEN true THEN 1 END; END;";
+        assert!(destructive(sql, d).is_empty(), "{:?}", destructive(sql, d));
+    }
+
+    #[test]
+    fn mysql_executable_comments_and_delimiters() {
+        let d = Dialect::MySql;
+        assert_eq!(
+            destructive("/*!40000 DROP TABLE `a` */;", d),
+            vec!["DROP TABLE `a`"]
+        );
+        let sql = "DELIMITER //\nCREATE TRIGGER x BEFORE INSERT ON t FOR EACH ROW BEGIN DELETE FROM u; END//\nDELIMITER ;\nTRUNCATE t;";
+        assert_eq!(destructive(sql, d), vec!["TRUNCATE t"]);
+    }
+
+    #[test]
+    fn meta_commands_in_order() {
+        let items = scan(
+            "\\c other\nDROP TABLE t;\n\\i 'my file.sql'\n",
+            Dialect::Postgres,
+        );
+        assert!(
+            matches!(&items[0], Item::Meta { command, args } if command == "c" && args == &["other"])
+        );
+        assert!(matches!(&items[1], Item::Destructive(_)));
+        assert!(
+            matches!(&items[2], Item::Meta { command, args } if command == "i" && args == &["my file.sql"])
+        );
+        let items = scan("use shop;\nsource /tmp/x.sql\nselect 1;", Dialect::MySql);
+        assert_eq!(items.len(), 2);
+    }
+
+    #[test]
+    fn alter_table_drops() {
+        let d = Dialect::Postgres;
+        assert_eq!(
+            destructive("ALTER TABLE users DROP COLUMN email", d).len(),
+            1
+        );
+        assert_eq!(destructive("alter table users drop email", d).len(), 1);
+        assert!(destructive("ALTER TABLE users DROP CONSTRAINT fk", d).is_empty());
+        assert!(
+            destructive(
+                "ALTER TABLE users ALTER COLUMN a DROP DEFAULT, ALTER COLUMN b DROP NOT NULL",
+                d
+            )
+            .is_empty()
+        );
     }
 }
