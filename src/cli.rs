@@ -106,7 +106,8 @@ pub struct CompletionsArgs {
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Confirm in advance (no terminal needed); only valid on the host named.
+    /// Confirm in advance (no terminal needed); only valid on the host named, or on the
+    /// production kube context / database server the command acts on.
     #[arg(long, value_name = "HOST")]
     pub confirm: Option<String>,
     /// Run without taking a snapshot (also goes on when a snapshot cannot be taken).

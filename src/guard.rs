@@ -91,6 +91,11 @@ pub fn prepare(
             keep_copies(targets, txn, |t| t.effect.loses_data())?;
             Ok(Plan::Run(argv.to_vec()))
         }
+        // An interpreter one-liner's rmtree / rm_rf / rmSync deletes whole trees: copied like find's.
+        p if crate::analyze::inline::handles(p) => {
+            keep_copies(targets, txn, |t| t.effect.loses_data())?;
+            Ok(Plan::Run(argv.to_vec()))
+        }
         // mv's sources move, they are not lost; only a replaced destination is.
         "mv" => {
             keep_copies(targets, txn, |t| {

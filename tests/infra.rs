@@ -1248,20 +1248,20 @@ fn terraform_workspace_named_like_production_makes_it_production() {
     assert!(!env.review("terraform destroy").has_rule("production"));
 }
 
-/// A stand-in `aws` first on PATH that records its argv, one per line.
-fn stub_aws(env: &TestEnv) -> (String, std::path::PathBuf) {
+/// A stand-in `program` first on PATH that records its argv, one per line.
+fn stub(env: &TestEnv, program: &str) -> (String, std::path::PathBuf) {
     let bin = env.root().join("bin");
     std::fs::create_dir_all(&bin).unwrap();
-    let log = env.root().join("aws-argv");
+    let log = env.root().join(format!("{program}-argv"));
     std::fs::write(
-        bin.join("aws"),
+        bin.join(program),
         format!(
             "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > '{}'\n",
             log.display()
         ),
     )
     .unwrap();
-    std::fs::set_permissions(bin.join("aws"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(bin.join(program), std::fs::Permissions::from_mode(0o755)).unwrap();
     let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
     (path, log)
 }
@@ -1269,7 +1269,7 @@ fn stub_aws(env: &TestEnv) -> (String, std::path::PathBuf) {
 #[test]
 fn guarded_aws_sync_delete_needs_confirmation_and_then_runs_exactly() {
     let env = TestEnv::new();
-    let (path, log) = stub_aws(&env);
+    let (path, log) = stub(&env, "aws");
     let argv = ["aws", "s3", "sync", "s3://old", "s3://new", "--delete"];
     let out = env
         .std_cmd(assert_cmd::cargo::cargo_bin("shellguard"))
@@ -1304,7 +1304,7 @@ fn guarded_aws_sync_delete_needs_confirmation_and_then_runs_exactly() {
 #[test]
 fn guarded_aws_read_runs_without_asking() {
     let env = TestEnv::new();
-    let (path, log) = stub_aws(&env);
+    let (path, log) = stub(&env, "aws");
     let out = env
         .std_cmd(assert_cmd::cargo::cargo_bin("shellguard"))
         .env("PATH", &path)
@@ -1348,4 +1348,57 @@ fn init_wraps_the_cloud_and_cluster_programs() {
             "{program} is not wrapped"
         );
     }
+}
+
+#[test]
+fn workspace_and_context_set_in_the_reviewed_text_decide_production() {
+    let env = TestEnv::new().with_policy(PRODUCTION_PREFIX);
+    env.review("TF_WORKSPACE=prod-eu terraform destroy")
+        .expect("confirm", &["infra-destroy", "production"]);
+    env.review("TF_WORKSPACE=dev-eu terraform destroy")
+        .expect("confirm", &["infra-destroy"]);
+    let kubeconfig = env.write("prod.kubeconfig", "current-context: prod-us\n");
+    env.review(&format!(
+        "export KUBECONFIG={}\nkubectl delete ns shop",
+        kubeconfig.display()
+    ))
+    .expect("confirm", &["cluster-delete", "production"]);
+}
+
+#[test]
+fn a_production_cluster_is_confirmed_by_its_context_name_not_the_host_name() {
+    let env = TestEnv::new().with_policy(PRODUCTION_PREFIX);
+    let (path, log) = stub(&env, "kubectl");
+    let kubeconfig = env.write("kubeconfig", "current-context: prod-eu\n");
+    let run = |confirm: &str| {
+        env.std_cmd(assert_cmd::cargo::cargo_bin("shellguard"))
+            .env("PATH", &path)
+            .env("KUBECONFIG", &kubeconfig)
+            .args([
+                "run",
+                "--confirm",
+                confirm,
+                "--",
+                "kubectl",
+                "delete",
+                "ns",
+                "shop",
+            ])
+            .output()
+            .unwrap()
+    };
+    let out = run(&env.host);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(10), "{stderr}");
+    assert!(stderr.contains("this acts on 'prod-eu'"), "{stderr}");
+    assert!(!log.exists(), "the stub must not run unconfirmed");
+
+    let out = run("prod-eu");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), "delete\nns\nshop\n");
 }

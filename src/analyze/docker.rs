@@ -147,7 +147,7 @@ pub fn analyze(inv: &Invocation) -> Analysis {
             } else {
                 "DOCKER_HOST"
             };
-            inv.ctx.var(var).map(str::to_string)
+            inv.var(var).map(str::to_string)
         })
         .and_then(|h| daemon_host(&h))
         .or_else(|| {
@@ -159,7 +159,7 @@ pub fn analyze(inv: &Invocation) -> Analysis {
             global
                 .value("context")
                 .map(|c| c.to_string_lossy().into_owned())
-                .or_else(|| inv.ctx.var(var).map(str::to_string))
+                .or_else(|| inv.var(var).map(str::to_string))
                 .filter(|c| !c.is_empty() && c != "default")
         });
     let place = daemon

@@ -235,6 +235,7 @@ pub fn analyze(inv: &Invocation) -> Analysis {
                 cwd: inv.cwd,
                 ctx: inv.ctx,
                 stdin: super::Stdin::Unknown,
+                shell: super::ShellVars::default(),
             });
             for target in embedded.targets {
                 if target.operand.contains(PLACEHOLDER) {

@@ -56,8 +56,8 @@ pub fn split<'a>(inv: &Invocation, args: &'a [Arg]) -> GitCall<'a> {
         }
     };
     let mut dir = inv.cwd.map(Path::to_path_buf);
-    let mut work_tree = inv.ctx.var("GIT_WORK_TREE").map(PathBuf::from);
-    let mut git_dir = inv.ctx.var("GIT_DIR").map(PathBuf::from);
+    let mut work_tree = inv.var("GIT_WORK_TREE").map(PathBuf::from);
+    let mut git_dir = inv.var("GIT_DIR").map(PathBuf::from);
     let mut i = 0;
     while i < args.len() {
         let arg = &args[i];
@@ -1059,6 +1059,7 @@ fn path_target(
         cwd: call.dir.as_deref(),
         ctx: inv.ctx,
         stdin: inv.stdin.clone(),
+        shell: super::ShellVars::default(),
     };
     let resolved = sub.resolve(&literal);
     let recursive = resolved.kind.is_dir() || resolved.kind == FileKind::Unknown;

@@ -63,8 +63,7 @@ pub fn analyze(inv: &Invocation) -> Analysis {
         .value("context")
         .map(|c| c.to_string_lossy().into_owned())
         .or_else(|| {
-            inv.ctx
-                .var("HELM_KUBECONTEXT")
+            inv.var("HELM_KUBECONTEXT")
                 .filter(|c| !c.is_empty())
                 .map(str::to_string)
         });

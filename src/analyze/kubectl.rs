@@ -98,7 +98,7 @@ pub fn context(
     if inv.ctx.remote {
         return None; // another machine's kubeconfig
     }
-    let files: Vec<PathBuf> = match (flag_kubeconfig, inv.ctx.var("KUBECONFIG")) {
+    let files: Vec<PathBuf> = match (flag_kubeconfig, inv.var("KUBECONFIG")) {
         (Some(file), _) => vec![PathBuf::from(file)],
         (None, Some(list)) if !list.is_empty() => list
             .split(':')

@@ -22,25 +22,34 @@ pub mod gcloud;
 pub mod git;
 pub mod gsutil;
 pub mod helm;
+pub mod inline;
 pub mod kubectl;
+mod lexer;
 pub mod ln;
+pub mod mongo;
 pub mod mv;
+pub mod mysql;
 pub mod openstack;
+pub mod psql;
 pub mod rclone;
 pub mod reboot;
+pub mod redis;
 pub mod rm;
 pub mod rmdir;
 pub mod rsync;
 pub mod s3cmd;
+pub mod sql;
 pub mod systemd;
 pub mod terraform;
 pub mod truncate;
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 
 use crate::context::Context;
+use crate::interp::expand::Value;
 use crate::model::{Effect, FileKind, Reason, Target, Verdict};
 use crate::resolve::{self, Resolved};
 use crate::rules::Rule;
@@ -97,6 +106,17 @@ pub struct Invocation<'a> {
     pub cwd: Option<&'a Path>,
     pub ctx: &'a Context,
     pub stdin: Stdin,
+    /// Variables the reviewed text set before this command (`PGHOST=db1 psql`, or an
+    /// assignment earlier in the script); they hide the process environment's.
+    pub shell: ShellVars<'a>,
+}
+
+/// The variables a reviewed text sets: this command's prefix assignments, then the
+/// script's. A value that cannot be known statically hides the environment's too.
+#[derive(Clone, Copy, Default)]
+pub struct ShellVars<'a> {
+    pub prefix: &'a [(String, Value)],
+    pub script: Option<&'a HashMap<String, Value>>,
 }
 
 /// What an analyzer found.
@@ -161,7 +181,12 @@ pub fn analyzer_for(name: &str) -> Option<fn(&Invocation) -> Analysis> {
         "openstack" => openstack::analyze,
         "az" => az::analyze,
         "doctl" => doctl::analyze,
+        "psql" | "dropdb" => psql::analyze,
+        "mysql" | "mariadb" | "mysqladmin" | "mariadb-admin" => mysql::analyze,
+        "redis-cli" => redis::analyze,
+        "mongosh" | "mongo" => mongo::analyze,
         name if device::handles(name) => device::analyze,
+        name if inline::handles(name) => inline::analyze,
         _ => return None,
     };
     Some(f)
@@ -172,7 +197,25 @@ pub fn analyze(inv: &Invocation) -> Option<Analysis> {
     analyzer_for(inv.name).map(|f| f(inv))
 }
 
-impl Invocation<'_> {
+impl<'a> Invocation<'a> {
+    /// A variable as the program would see it: set by the reviewed text, else by the
+    /// environment review runs in. None when unset or not known statically.
+    pub fn var(&self, name: &str) -> Option<&'a str> {
+        let shell = self.shell;
+        let set = shell
+            .prefix
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+            .or_else(|| shell.script.and_then(|vars| vars.get(name)));
+        match set {
+            Some(Value::Known(v)) => Some(v.as_str()),
+            Some(Value::Unknown) => None,
+            None => self.ctx.var(name),
+        }
+    }
+
     /// Resolves an operand to an absolute path and its type.
     pub fn resolve(&self, arg: &Arg) -> Resolved {
         if !arg.exact {

@@ -45,7 +45,7 @@ pub fn analyze(inv: &Invocation) -> Analysis {
             cloud_name = value;
         }
     }
-    let cloud_name = cloud_name.or_else(|| inv.ctx.var("OS_CLOUD").map(str::to_string));
+    let cloud_name = cloud_name.or_else(|| inv.var("OS_CLOUD").map(str::to_string));
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
     if let ["server", "delete", names @ ..] = words.as_slice() {
         let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();

@@ -73,7 +73,6 @@ pub fn analyze(inv: &Invocation) -> Analysis {
 /// The unit search path (`$SYSTEMD_UNIT_PATH` first, as systemd itself honours it).
 fn search_path(inv: &Invocation, user: bool) -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = inv
-        .ctx
         .var("SYSTEMD_UNIT_PATH")
         .map(|p| {
             p.split(':')
@@ -249,6 +248,7 @@ fn reboots(inv: &Invocation, text: &str, depth: usize) -> bool {
             cwd: Some(Path::new("/")),
             ctx: inv.ctx,
             stdin: Stdin::Unknown,
+            shell: super::ShellVars::default(),
         };
         reboot::analyze(&nested)
             .targets

@@ -155,14 +155,13 @@ pub fn analyze(inv: &Invocation) -> Analysis {
 
 /// The selected workspace: `$TF_WORKSPACE`, else `DATA_DIR/environment` in `dir`.
 fn workspace(inv: &Invocation, dir: Option<&std::path::Path>) -> Option<String> {
-    if let Some(ws) = inv.ctx.var("TF_WORKSPACE").filter(|w| !w.is_empty()) {
+    if let Some(ws) = inv.var("TF_WORKSPACE").filter(|w| !w.is_empty()) {
         return Some(ws.to_string());
     }
     if inv.ctx.remote {
         return None;
     }
     let data = inv
-        .ctx
         .var("TF_DATA_DIR")
         .filter(|d| !d.is_empty())
         .unwrap_or(".terraform");

@@ -26,7 +26,8 @@ use crate::{report, review, state};
 #[derive(Debug, Default)]
 pub struct Request {
     pub argv: Vec<OsString>,
-    /// `--confirm HOST`: confirmation given in advance, valid only on that host.
+    /// `--confirm HOST`: confirmation given in advance, valid only on that host (or, for a
+    /// command acting on a production kube context or database server, that name).
     pub confirm_host: Option<String>,
     pub no_snapshot: bool,
     pub dry_run: bool,
@@ -80,6 +81,7 @@ pub fn run(ctx: Context, request: Request) -> Result<Outcome> {
         cwd: ctx.cwd.as_deref(),
         ctx: &ctx,
         stdin,
+        shell: crate::analyze::ShellVars::default(),
     };
     let analysis = analyze::analyze(&inv).unwrap_or_default();
     if touches_nothing(&analysis) && !request.dry_run {
@@ -138,6 +140,16 @@ pub fn run(ctx: Context, request: Request) -> Result<Outcome> {
         .targets
         .iter()
         .any(|t| t.effect == Effect::Reboot);
+    // A command acting on another system (a kube context, a database server) whose
+    // environment requires it is confirmed by typing that system's name, not this host's.
+    let (place, place_env) = match finding.analysis.acts_on.as_deref().and_then(|other| {
+        policy
+            .environment_for(other, None)
+            .map(|env| (other.to_string(), Some(env)))
+    }) {
+        Some(other) => other,
+        None => (ctx.host.clone(), environment.clone()),
+    };
     let command = review::command_report(finding, verdict, &ctx.host);
     let header = report::context_line(
         &ctx.host,
@@ -165,11 +177,12 @@ pub fn run(ctx: Context, request: Request) -> Result<Outcome> {
             return Ok(Outcome::Code(ExitCode::Blocked));
         }
         Verdict::Confirm => {
-            let hostname_style = environment
+            let hostname_style = place_env
                 .as_ref()
                 .is_some_and(|e| e.confirm == ConfirmStyle::Hostname)
                 || (reboots && ctx.ssh);
-            if !confirmed(&ctx, request.confirm_host.as_deref(), hostname_style, &name)? {
+            let given = request.confirm_host.as_deref();
+            if !confirmed(&place, given, hostname_style, &name)? {
                 record.write("not-confirmed", None, None);
                 return Ok(Outcome::Code(ExitCode::NeedsConfirmation));
             }
@@ -248,26 +261,22 @@ pub fn run(ctx: Context, request: Request) -> Result<Outcome> {
     Ok(Outcome::Program(ended))
 }
 
-fn confirmed(ctx: &Context, given: Option<&str>, hostname_style: bool, name: &str) -> Result<bool> {
-    if let Some(host) = given {
-        if host == ctx.host {
+/// Confirmation to run `name` on `place` (this host, or the system the command acts on):
+/// given in advance with `--confirm PLACE`, else asked on the terminal.
+fn confirmed(place: &str, given: Option<&str>, hostname_style: bool, name: &str) -> Result<bool> {
+    if let Some(named) = given {
+        if named == place {
             return Ok(true);
         }
-        eprintln!(
-            "shellguard │ refused: --confirm names '{host}', but this host is '{}'",
-            ctx.host
-        );
+        eprintln!("shellguard │ refused: --confirm names '{named}', but this acts on '{place}'");
         return Ok(false);
     }
     let challenge = if hostname_style {
-        Challenge::HostName(ctx.host.clone())
+        Challenge::HostName(place.to_string())
     } else {
         Challenge::YesNo
     };
-    match confirm::ask(
-        &format!("shellguard │ run {name} on {}?", ctx.host),
-        &challenge,
-    ) {
+    match confirm::ask(&format!("shellguard │ run {name} on {place}?"), &challenge) {
         Ok(true) => Ok(true),
         Ok(false) => {
             eprintln!("shellguard │ not confirmed; nothing was run");
@@ -276,8 +285,7 @@ fn confirmed(ctx: &Context, given: Option<&str>, hostname_style: bool, name: &st
         Err(_) => {
             eprintln!(
                 "shellguard │ refused: this needs confirmation and there is no terminal; \
-                 to confirm in advance: shellguard run --confirm {} -- ...",
-                ctx.host
+                 to confirm in advance: shellguard run --confirm {place} -- ..."
             );
             Ok(false)
         }

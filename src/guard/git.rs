@@ -43,6 +43,7 @@ pub fn prepare(
         cwd: ctx.cwd.as_deref(),
         ctx,
         stdin: Stdin::Unknown,
+        shell: crate::analyze::ShellVars::default(),
     };
     let call = analysis::split(&inv, &args);
     let Some(action) = analysis::action(&inv, &call) else {

@@ -220,6 +220,7 @@ impl<'a> Interpreter<'a> {
             full_argv: &argv,
             hazards: &hazards,
             redirects: &redirect_targets,
+            assigned: &assigned,
         };
         self.dispatch(&argv, state, stdin, &meta);
     }
@@ -290,6 +291,10 @@ impl<'a> Interpreter<'a> {
                 cwd: state.cwd.as_deref(),
                 ctx: self.ctx,
                 stdin,
+                shell: analyze::ShellVars {
+                    prefix: meta.assigned,
+                    script: Some(&state.vars),
+                },
             };
             analysis = analyzer(&inv);
             if !meta.hazards.is_empty() {
@@ -543,6 +548,8 @@ struct Meta<'m> {
     full_argv: &'m [Arg],
     hazards: &'m [String],
     redirects: &'m [(Arg, bool)],
+    /// The command's prefix assignments (`PGHOST=db1 psql ...`).
+    assigned: &'m [(String, Value)],
 }
 
 /// What a pipeline stage writes, when it is a plain `echo`/`printf` of known text.

@@ -38,6 +38,7 @@ pub fn analyze_in(ctx: &Context, cwd: Option<&Path>, argv: &[Arg], stdin: Stdin)
         cwd,
         ctx,
         stdin,
+        shell: shellguard::analyze::ShellVars::default(),
     };
     analyze::analyze(&inv).unwrap_or_else(|| panic!("{name} has no analyzer"))
 }
