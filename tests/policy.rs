@@ -180,7 +180,10 @@ fn explain_documents_every_rule() {
         "recursive-permissions",
         "frozen",
         "unparseable",
-    ] {
+    ]
+    .into_iter()
+    .chain(shellguard::rules::Rule::ALL.iter().map(|r| r.id()))
+    {
         assert!(list.contains(id), "{id} listed");
         let out = env.cmd().args(["policy", "explain", id]).output().unwrap();
         assert!(out.status.success(), "explain {id}");
