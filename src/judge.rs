@@ -105,10 +105,13 @@ fn judge_target(
     }
     let path = target.path.as_path();
     let operand = &target.operand;
-    let shown = if operand.as_str() == path.to_string_lossy() {
-        format!("'{}'", path.display())
-    } else {
-        format!("'{operand}' resolves to '{}', which", path.display())
+    // Built only for a reason: most targets get none.
+    let shown = || {
+        if operand.as_str() == path.to_string_lossy() {
+            format!("'{}'", path.display())
+        } else {
+            format!("'{operand}' resolves to '{}', which", path.display())
+        }
     };
     let heavy =
         target.effect == Effect::Delete || target.recursive && target.effect == Effect::Modify;
@@ -127,7 +130,10 @@ fn judge_target(
         out.push(Reason::new(
             Rule::RootTarget,
             severity,
-            format!("{shown} is the root filesystem: everything on the machine would be {verb}"),
+            format!(
+                "{} is the root filesystem: everything on the machine would be {verb}",
+                shown()
+            ),
         ));
     } else if scene.policy.is_system_path(path) {
         // Writing into a system directory (cp/rsync into /usr/local) can be ordinary
@@ -141,7 +147,7 @@ fn judge_target(
         out.push(Reason::new(
             Rule::SystemPath,
             severity,
-            format!("{shown} is a system directory and would be {verb}"),
+            format!("{} is a system directory and would be {verb}", shown()),
         ));
     } else if scene.ctx.home_dirs().iter().any(|h| h == path) {
         let severity = if target.effect == Effect::Delete {
@@ -152,7 +158,7 @@ fn judge_target(
         out.push(Reason::new(
             Rule::HomeDir,
             severity,
-            format!("{shown} is a home directory and would be {verb}"),
+            format!("{} is a home directory and would be {verb}", shown()),
         ));
     }
 

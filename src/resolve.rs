@@ -1,8 +1,8 @@
 //! Turning an operand into the absolute path the kernel would act on.
 
-use std::ffi::OsStr;
-use std::os::unix::ffi::OsStrExt;
-use std::path::{Component, Path, PathBuf};
+use std::ffi::{OsStr, OsString};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::path::{Path, PathBuf};
 
 use crate::context::Context;
 use crate::model::FileKind;
@@ -68,20 +68,32 @@ pub fn names_directory_contents(operand: &OsStr) -> bool {
 /// goes to the parent of where the path so far really leads (following symlinks in the
 /// prefix), not merely of its text. The last component is never followed.
 pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::from("/");
-    for component in path.components() {
-        match component {
-            Component::RootDir | Component::Prefix(_) | Component::CurDir => {}
-            Component::ParentDir => {
-                if let Ok(real) = std::fs::canonicalize(&out) {
-                    out = real;
+    // On bytes: a review resolves every operand, and `Path::components` cost more than
+    // the rest of resolving.
+    let mut out: Vec<u8> = Vec::with_capacity(path.as_os_str().len() + 1);
+    for segment in path.as_os_str().as_bytes().split(|&b| b == b'/') {
+        match segment {
+            b"" | b"." => {}
+            b".." => {
+                if out.is_empty() {
+                    continue; // `/..` is `/`
                 }
-                out.pop();
+                if let Ok(real) = std::fs::canonicalize(OsStr::from_bytes(&out)) {
+                    out = real.into_os_string().into_vec();
+                }
+                let parent = out.iter().rposition(|&b| b == b'/').unwrap_or(0);
+                out.truncate(parent);
             }
-            Component::Normal(name) => out.push(name),
+            name => {
+                out.push(b'/');
+                out.extend_from_slice(name);
+            }
         }
     }
-    out
+    if out.is_empty() {
+        out.push(b'/');
+    }
+    PathBuf::from(OsString::from_vec(out))
 }
 
 /// True when `path` is `ancestor` or below it (component-wise).
@@ -104,6 +116,10 @@ mod tests {
             normalize(Path::new("/nonexistent-x/../etc")),
             PathBuf::from("/etc")
         );
+        assert_eq!(normalize(Path::new("/")), PathBuf::from("/"));
+        assert_eq!(normalize(Path::new("/srv/./a/")), PathBuf::from("/srv/a"));
+        assert_eq!(normalize(Path::new("/srv/a/../../..")), PathBuf::from("/"));
+        assert_eq!(normalize(Path::new("/.../x")), PathBuf::from("/.../x"));
     }
 
     #[test]
