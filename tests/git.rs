@@ -630,17 +630,30 @@ fn global_options_before_the_subcommand_are_followed() {
 }
 
 #[test]
-fn outside_a_repository_git_refuses_so_nothing_is_reported() {
+fn outside_a_repository_only_pushes_and_rewrites_are_reported() {
     let (w, _repo) = world();
     for argv in [
         &["git", "reset", "--hard"][..],
         &["git", "clean", "-fdx"],
         &["git", "branch", "-D", "topic"],
-        &["git", "push", "--force"],
     ] {
         let a = case(&w.path("plain"), argv, &[], Verdict::Allow);
         assert!(a.targets.is_empty() && !a.snapshot, "{argv:?}: {a:#?}");
     }
+    // What a push or a rewrite does does not depend on where it is reviewed from (a
+    // pasted command, an agent's): it is still reported.
+    case(
+        &w.path("plain"),
+        &["git", "push", "--force", "origin", "main"],
+        &["git-force-push"],
+        Verdict::Confirm,
+    );
+    case(
+        &w.path("plain"),
+        &["git", "filter-branch", "HEAD"],
+        &["git-history-rewrite"],
+        Verdict::Confirm,
+    );
 }
 
 #[test]

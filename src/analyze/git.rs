@@ -734,13 +734,17 @@ pub fn analyze(inv: &Invocation) -> Analysis {
         return analysis;
     };
     let repo = discover(inv, &call);
+    // Outside a repository git refuses and changes nothing, but only local work depends
+    // on where review runs: a force push or a history rewrite reviewed from elsewhere (a
+    // pasted command, an agent's) still says what it would do.
     if repo.is_none()
+        && action.snapshots()
         && call
             .dir
             .as_ref()
             .is_some_and(|d| inv.ctx.kind_of(d).exists())
     {
-        return analysis; // not a repository: git refuses and changes nothing
+        return analysis;
     }
     analysis.snapshot = action.snapshots();
     let top = repo.as_ref().and_then(|r| r.top.clone());
