@@ -57,17 +57,22 @@ pub fn prepare(
         return Ok(unchanged);
     };
     let id = txn.id().to_string();
-    match action {
-        Action::ResetHard { rev } => keep_changes(repo, &id, rev.is_some(), txn, pending)?,
-        Action::ForceSwitch { to, .. } => keep_changes(repo, &id, to.is_some(), txn, pending)?,
-        Action::DiscardPaths { .. } => keep_changes(repo, &id, false, txn, pending)?,
-        Action::Clean(options) => clean(ctx, real, &call, &options, txn)?,
-        Action::StashDrop { stash } => keep_stashes(repo, &id, Some(stash), txn)?,
-        Action::StashClear => keep_stashes(repo, &id, None, txn)?,
-        Action::BranchDelete { names, remote } => keep_branches(repo, &id, &names, remote, txn)?,
-        Action::Push(_) | Action::Rewrite { .. } => {}
+    // A step that fails stops the command; refs kept by the steps before it go too.
+    let cleanup = repo.clone();
+    let kept = match action {
+        Action::ResetHard { rev } => keep_changes(repo, &id, rev.is_some(), txn, pending),
+        Action::ForceSwitch { to, .. } => keep_changes(repo, &id, to.is_some(), txn, pending),
+        Action::DiscardPaths { .. } => keep_changes(repo, &id, false, txn, pending),
+        Action::Clean(options) => clean(ctx, real, &call, &options, txn),
+        Action::StashDrop { stash } => keep_stashes(repo, &id, Some(stash), txn),
+        Action::StashClear => keep_stashes(repo, &id, None, txn),
+        Action::BranchDelete { names, remote } => keep_branches(repo, &id, &names, remote, txn),
+        Action::Push(_) | Action::Rewrite { .. } => Ok(()),
+    };
+    if kept.is_err() {
+        cleanup.forget(&format!("refs/shellguard/{id}/"));
     }
-    Ok(unchanged)
+    kept.map(|()| unchanged)
 }
 
 /// After git ran: records the state it left, which undo checks before putting anything back.

@@ -187,6 +187,15 @@ impl GitRepo {
             .map(drop)
     }
 
+    /// Deletes every ref under `prefix` (the refs of a snapshot that was not taken).
+    pub fn forget(&self, prefix: &str) {
+        if let Ok(listed) = self.text(["for-each-ref", "--format=%(refname)", prefix]) {
+            for reference in listed.lines() {
+                let _ = self.run(["update-ref", "-d", reference]);
+            }
+        }
+    }
+
     /// Where the repository is, for people.
     pub fn shown(&self) -> String {
         self.work_tree
