@@ -14,8 +14,8 @@ use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::TestEnv;
 use common::analyzer::*;
+use common::{TestEnv, assert_ok};
 use shellguard::model::{Effect, Verdict};
 
 // ---------------------------------------------------------------- helpers
@@ -84,7 +84,7 @@ fn work(repo: &Path) -> (String, String, String) {
 }
 
 fn shellguard(env: &TestEnv, dir: &Path, args: &[&str]) -> Output {
-    with_git_env(&mut env.std_cmd(assert_cmd::cargo::cargo_bin("shellguard")))
+    with_git_env(&mut env.shellguard())
         .current_dir(dir)
         .args(args)
         .output()
@@ -103,17 +103,6 @@ fn stderr(out: &Output) -> String {
 
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-#[track_caller]
-fn assert_ok(out: &Output) {
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "stdout: {}\nstderr: {}",
-        stdout(out),
-        stderr(out)
-    );
 }
 
 /// Type, mode, contents (or link target) of every path below `root` outside `.git`.
@@ -717,17 +706,9 @@ fn git_clean_in_a_home_directory_dotfiles_repo_is_blocked() {
     let (env, _repo) = env_with_repo();
     let home = env.path("home/alice");
     new_repo(&home);
-    let r = env
-        .cmd()
-        .env("HOME", &home)
-        .args(["review", "--format", "json", "--cwd"])
-        .arg(&home)
-        .args(["-c", "git clean -fdx"])
-        .output()
-        .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
-    assert_eq!(json["verdict"], "block", "{json:#}");
-    let rules: Vec<&str> = json["commands"][0]["reasons"]
+    let r = env.review_with_env(&home, &[("HOME", &home)], "git clean -fdx");
+    assert_eq!(r.verdict(), "block", "{:#}", r.json);
+    let rules: Vec<&str> = r.command(0)["reasons"]
         .as_array()
         .unwrap()
         .iter()

@@ -7,13 +7,11 @@
 
 mod common;
 
-use std::collections::HashMap;
-use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-use common::TestEnv;
 use common::analyzer::*;
-use shellguard::analyze::{Analysis, Stdin};
+use common::{TestEnv, assert_ok};
+use shellguard::analyze::Analysis;
 use shellguard::context::Context;
 use shellguard::model::{Effect, Verdict};
 
@@ -407,26 +405,6 @@ fn kube_home(w: &World, context: &str) -> Context {
         ),
     );
     context_with(&[("HOME", home.to_str().unwrap())])
-}
-
-fn context_with(vars: &[(&str, &str)]) -> Context {
-    let vars: HashMap<String, String> = vars
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    Context::new(
-        "testhost".into(),
-        "alice".into(),
-        1000,
-        None,
-        false,
-        vars,
-        None,
-    )
-}
-
-fn analyze_with(ctx: &Context, cwd: &Path, argv: &[&str]) -> Analysis {
-    analyze_in(ctx, Some(cwd), &args(argv), Stdin::Terminal)
 }
 
 #[test]
@@ -1083,38 +1061,6 @@ fn instance_messages_name_them_and_the_snapshot_command() {
 
 // ---------------------------------------------------------------- end to end
 
-/// `review --format json` with extra environment variables: (exit code, report).
-fn review_with_env(
-    env: &TestEnv,
-    cwd: &Path,
-    vars: &[(&str, &Path)],
-    text: &str,
-) -> (i32, serde_json::Value) {
-    let mut cmd = env.cmd();
-    for (k, v) in vars {
-        cmd.env(k, v);
-    }
-    let out = cmd
-        .args(["review", "--format", "json", "--cwd"])
-        .arg(cwd)
-        .args(["-c", text])
-        .output()
-        .unwrap();
-    let json = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{text}: {e}\n{}", String::from_utf8_lossy(&out.stderr)));
-    (out.status.code().unwrap_or(-1), json)
-}
-
-fn rules_of(json: &serde_json::Value) -> Vec<String> {
-    json["commands"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|c| c["reasons"].as_array().unwrap().iter())
-        .map(|r| r["rule"].as_str().unwrap().to_string())
-        .collect()
-}
-
 #[test]
 fn review_confirms_each_familys_headline_command() {
     let env = TestEnv::new();
@@ -1199,42 +1145,35 @@ fn kube_context_from_home_config_makes_it_production() {
         "apiVersion: v1\nkind: Config\ncontexts:\n- context:\n    cluster: eu\n  name: prod-eu\ncurrent-context: prod-eu\n",
     )
     .unwrap();
-    let (code, json) = review_with_env(
-        &env,
+    let r = env.review_with_env(
         &env.work(),
         &[("HOME", &home)],
         "kubectl delete deployment web -n shop",
     );
-    assert_eq!(code, 10, "{json:#}");
-    let rules = rules_of(&json);
-    assert!(rules.contains(&"production".to_string()), "{json:#}");
-    assert!(rules.contains(&"cluster-delete".to_string()), "{json:#}");
-    let text = json.to_string();
-    assert!(text.contains("prod-eu is a production host"), "{json:#}");
+    assert_eq!(r.code, 10, "{:#}", r.json);
+    assert!(r.has_rule("production"), "{:#}", r.json);
+    assert!(r.has_rule("cluster-delete"), "{:#}", r.json);
+    let text = r.json.to_string();
+    assert!(
+        text.contains("prod-eu is a production host"),
+        "{:#}",
+        r.json
+    );
 
     // Reading is not destructive: no production reason, allowed.
-    let (code, json) = review_with_env(
-        &env,
-        &env.work(),
-        &[("HOME", &home)],
-        "kubectl get pods -n shop",
-    );
-    assert_eq!(code, 0, "{json:#}");
-    assert!(rules_of(&json).is_empty());
+    let r = env.review_with_env(&env.work(), &[("HOME", &home)], "kubectl get pods -n shop");
+    assert_eq!(r.code, 0, "{:#}", r.json);
+    assert!(r.rules().is_empty());
 
     // Another context is not production.
     std::fs::write(home.join(".kube/config"), "current-context: dev-eu\n").unwrap();
-    let (code, json) = review_with_env(
-        &env,
+    let r = env.review_with_env(
         &env.work(),
         &[("HOME", &home)],
         "kubectl delete deployment web",
     );
-    assert_eq!(code, 10);
-    assert!(
-        !rules_of(&json).contains(&"production".to_string()),
-        "{json:#}"
-    );
+    assert_eq!(r.code, 10);
+    assert!(!r.has_rule("production"), "{:#}", r.json);
 }
 
 #[test]
@@ -1248,31 +1187,13 @@ fn terraform_workspace_named_like_production_makes_it_production() {
     assert!(!env.review("terraform destroy").has_rule("production"));
 }
 
-/// A stand-in `program` first on PATH that records its argv, one per line.
-fn stub(env: &TestEnv, program: &str) -> (String, std::path::PathBuf) {
-    let bin = env.root().join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    let log = env.root().join(format!("{program}-argv"));
-    std::fs::write(
-        bin.join(program),
-        format!(
-            "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > '{}'\n",
-            log.display()
-        ),
-    )
-    .unwrap();
-    std::fs::set_permissions(bin.join(program), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
-    (path, log)
-}
-
 #[test]
 fn guarded_aws_sync_delete_needs_confirmation_and_then_runs_exactly() {
     let env = TestEnv::new();
-    let (path, log) = stub(&env, "aws");
+    let (path, log) = env.stub("aws");
     let argv = ["aws", "s3", "sync", "s3://old", "s3://new", "--delete"];
     let out = env
-        .std_cmd(assert_cmd::cargo::cargo_bin("shellguard"))
+        .shellguard()
         .env("PATH", &path)
         .arg("run")
         .arg("--")
@@ -1285,18 +1206,13 @@ fn guarded_aws_sync_delete_needs_confirmation_and_then_runs_exactly() {
     assert!(!log.exists(), "the stub must not run unconfirmed");
 
     let out = env
-        .std_cmd(assert_cmd::cargo::cargo_bin("shellguard"))
+        .shellguard()
         .env("PATH", &path)
         .args(["run", "--confirm", &env.host, "--"])
         .args(argv)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let recorded = std::fs::read_to_string(&log).unwrap();
     assert_eq!(recorded, "s3\nsync\ns3://old\ns3://new\n--delete\n");
 }
@@ -1304,19 +1220,14 @@ fn guarded_aws_sync_delete_needs_confirmation_and_then_runs_exactly() {
 #[test]
 fn guarded_aws_read_runs_without_asking() {
     let env = TestEnv::new();
-    let (path, log) = stub(&env, "aws");
+    let (path, log) = env.stub("aws");
     let out = env
-        .std_cmd(assert_cmd::cargo::cargo_bin("shellguard"))
+        .shellguard()
         .env("PATH", &path)
         .args(["run", "--", "aws", "s3", "ls", "s3://b", "--recursive"])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     assert_eq!(
         std::fs::read_to_string(&log).unwrap(),
         "s3\nls\ns3://b\n--recursive\n"
@@ -1368,10 +1279,10 @@ fn workspace_and_context_set_in_the_reviewed_text_decide_production() {
 #[test]
 fn a_production_cluster_is_confirmed_by_its_context_name_not_the_host_name() {
     let env = TestEnv::new().with_policy(PRODUCTION_PREFIX);
-    let (path, log) = stub(&env, "kubectl");
+    let (path, log) = env.stub("kubectl");
     let kubeconfig = env.write("kubeconfig", "current-context: prod-eu\n");
     let run = |confirm: &str| {
-        env.std_cmd(assert_cmd::cargo::cargo_bin("shellguard"))
+        env.shellguard()
             .env("PATH", &path)
             .env("KUBECONFIG", &kubeconfig)
             .args([
@@ -1394,11 +1305,6 @@ fn a_production_cluster_is_confirmed_by_its_context_name_not_the_host_name() {
     assert!(!log.exists(), "the stub must not run unconfirmed");
 
     let out = run("prod-eu");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     assert_eq!(std::fs::read_to_string(&log).unwrap(), "delete\nns\nshop\n");
 }
