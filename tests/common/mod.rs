@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod analyzer;
+pub mod tree;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
