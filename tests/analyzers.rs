@@ -1302,12 +1302,7 @@ fn dd_of_unknown_needs_confirmation() {
         Arg::exact("if=x"),
         Arg::inexact("of=$DISK"),
     ];
-    let a = analyze_in(
-        &context(None),
-        Some(Path::new("/tmp")),
-        &argv,
-        Stdin::Terminal,
-    );
+    let a = run_args(&argv);
     check(
         &a,
         &["dd", "if=x", "of=$DISK"],
@@ -1544,7 +1539,7 @@ fn truncate_that_only_grows_or_creates_loses_nothing() {
 // ---------------------------------------------------------------- crontab
 
 fn crontab(argv: &[&str], stdin: Stdin) -> Analysis {
-    analyze_in(&context(None), Some(Path::new("/tmp")), &args(argv), stdin)
+    run_with_stdin(Path::new("/tmp"), argv, stdin)
 }
 
 fn crontab_path(a: &Analysis) -> &Path {

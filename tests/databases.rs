@@ -5,13 +5,12 @@
 //!
 //! No database server runs here: `review` executes nothing, and `run` meets a stub.
 
-use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 mod common;
 
-use common::TestEnv;
 use common::analyzer::*;
+use common::{TestEnv, assert_ok};
 use shellguard::analyze::{Analysis, Arg, Stdin};
 use shellguard::model::Verdict;
 
@@ -19,23 +18,11 @@ const DESTRUCTIVE: &[&str] = &["database-destructive"];
 const UNKNOWN: &[&str] = &["unknown-code"];
 
 fn with_stdin(argv: &[&str], stdin: Stdin) -> Analysis {
-    analyze_in(&context(None), Some(Path::new("/tmp")), &args(argv), stdin)
+    run_with_stdin(Path::new("/tmp"), argv, stdin)
 }
 
 fn with_vars(argv: &[&str], vars: &[(&str, &str)]) -> Analysis {
-    let mut ctx = context(None);
-    for (k, v) in vars {
-        ctx.vars.insert(k.to_string(), v.to_string());
-    }
-    analyze_in(&ctx, Some(Path::new("/tmp")), &args(argv), Stdin::Terminal)
-}
-
-fn messages(a: &Analysis) -> String {
-    a.reasons
-        .iter()
-        .map(|r| r.message.as_str())
-        .collect::<Vec<_>>()
-        .join("\n")
+    analyze_with(&context_with(vars), Path::new("/tmp"), argv)
 }
 
 // ---------------------------------------------------------------- psql: statements
@@ -275,9 +262,8 @@ fn psql_standard_input_is_read_when_known_and_flagged_when_not() {
 
 #[test]
 fn psql_sql_hidden_in_a_variable_cannot_be_seen() {
-    let ctx = context(None);
     let argv = vec![Arg::exact("psql"), Arg::exact("-c"), Arg::inexact("${SQL}")];
-    let a = analyze_in(&ctx, Some(Path::new("/tmp")), &argv, Stdin::Terminal);
+    let a = run_args(&argv);
     check(&a, &["psql", "-c", "$SQL"], UNKNOWN, Verdict::Confirm);
     // A variable inside visible SQL: the statement is read as written.
     let argv = vec![
@@ -285,7 +271,7 @@ fn psql_sql_hidden_in_a_variable_cannot_be_seen() {
         Arg::exact("-c"),
         Arg::inexact("DELETE FROM ${TABLE}"),
     ];
-    let a = analyze_in(&ctx, Some(Path::new("/tmp")), &argv, Stdin::Terminal);
+    let a = run_args(&argv);
     check(
         &a,
         &["psql", "-c", "DELETE FROM $TABLE"],
@@ -413,12 +399,7 @@ fn mysql_scripts_on_stdin_with_delimiters_use_and_source() {
     let w = World::new();
     w.file("purge.sql", "DELETE FROM audit;\n");
     let script = "use shop;\nDELIMITER //\nCREATE PROCEDURE p() BEGIN DELETE FROM t; END//\nDELIMITER ;\nsource purge.sql\n";
-    let a = analyze_in(
-        &context(None),
-        Some(&w.root),
-        &args(&["mysql"]),
-        Stdin::Data(Some(script.into())),
-    );
+    let a = run_with_stdin(&w.root, &["mysql"], Stdin::Data(Some(script.into())));
     check(&a, &["mysql"], DESTRUCTIVE, Verdict::Confirm);
     let text = messages(&a);
     assert!(
@@ -671,28 +652,12 @@ fn redis_flushall_on_production_is_blocked_by_review() {
         .expect("allow", &[]);
 }
 
-fn stub(env: &TestEnv, name: &str) -> (String, std::path::PathBuf) {
-    let bin = env.mkdir("../bin");
-    let record = env.root().join(format!("{name}.argv"));
-    std::fs::write(
-        bin.join(name),
-        format!(
-            "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > {}\n",
-            record.display()
-        ),
-    )
-    .unwrap();
-    std::fs::set_permissions(bin.join(name), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
-    (path, record)
-}
-
 #[test]
 fn guarded_psql_drop_is_refused_without_a_terminal_and_runs_once_confirmed() {
     let env = TestEnv::new();
-    let (path, record) = stub(&env, "psql");
+    let (path, record) = env.stub("psql");
     let sg = |extra: &[&str]| {
-        env.std_cmd(assert_cmd::cargo::cargo_bin("shellguard"))
+        env.shellguard()
             .env("PATH", &path)
             .arg("run")
             .args(extra)
@@ -706,12 +671,7 @@ fn guarded_psql_drop_is_refused_without_a_terminal_and_runs_once_confirmed() {
     assert!(stderr.contains("database-destructive"), "{stderr}");
     assert!(!record.exists(), "the stub must not have run");
     let out = sg(&["--confirm", &env.host.clone()]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     assert_eq!(
         std::fs::read_to_string(&record).unwrap(),
         "-c\nDROP TABLE x\n"
@@ -721,19 +681,14 @@ fn guarded_psql_drop_is_refused_without_a_terminal_and_runs_once_confirmed() {
 #[test]
 fn guarded_harmless_psql_runs_straight_away() {
     let env = TestEnv::new();
-    let (path, record) = stub(&env, "psql");
+    let (path, record) = env.stub("psql");
     let out = env
-        .std_cmd(assert_cmd::cargo::cargo_bin("shellguard"))
+        .shellguard()
         .env("PATH", &path)
         .args(["run", "--", "psql", "-c", "select 'DROP TABLE x'"])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     assert_eq!(
         std::fs::read_to_string(&record).unwrap(),
         "-c\nselect 'DROP TABLE x'\n"

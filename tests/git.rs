@@ -7,15 +7,15 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::TestEnv;
 use common::analyzer::*;
+use common::tree::worktree_state;
+use common::{TestEnv, assert_ok};
 use shellguard::model::{Effect, Verdict};
 
 // ---------------------------------------------------------------- helpers
@@ -84,7 +84,7 @@ fn work(repo: &Path) -> (String, String, String) {
 }
 
 fn shellguard(env: &TestEnv, dir: &Path, args: &[&str]) -> Output {
-    with_git_env(&mut env.std_cmd(assert_cmd::cargo::cargo_bin("shellguard")))
+    with_git_env(&mut env.shellguard())
         .current_dir(dir)
         .args(args)
         .output()
@@ -103,50 +103,6 @@ fn stderr(out: &Output) -> String {
 
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-#[track_caller]
-fn assert_ok(out: &Output) {
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "stdout: {}\nstderr: {}",
-        stdout(out),
-        stderr(out)
-    );
-}
-
-/// Type, mode, contents (or link target) of every path below `root` outside `.git`.
-fn tree_state(root: &Path) -> BTreeMap<Vec<u8>, String> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.file_name() == Some(OsStr::new(".git")) {
-                continue;
-            }
-            let meta = std::fs::symlink_metadata(&path).unwrap();
-            let rel = path
-                .strip_prefix(root)
-                .unwrap()
-                .as_os_str()
-                .as_bytes()
-                .to_vec();
-            let mode = meta.mode() & 0o7777;
-            let what = if meta.file_type().is_symlink() {
-                format!("link -> {}", std::fs::read_link(&path).unwrap().display())
-            } else if meta.is_dir() {
-                stack.push(path.clone());
-                format!("dir {mode:o}")
-            } else {
-                let bytes = std::fs::read(&path).unwrap();
-                format!("file {mode:o} {} {bytes:?}", meta.mtime())
-            };
-            out.insert(rel, what);
-        }
-    }
-    out
 }
 
 // ---------------------------------------------------------------- table tests
@@ -730,17 +686,9 @@ fn git_clean_in_a_home_directory_dotfiles_repo_is_blocked() {
     let (env, _repo) = env_with_repo();
     let home = env.path("home/alice");
     new_repo(&home);
-    let r = env
-        .cmd()
-        .env("HOME", &home)
-        .args(["review", "--format", "json", "--cwd"])
-        .arg(&home)
-        .args(["-c", "git clean -fdx"])
-        .output()
-        .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
-    assert_eq!(json["verdict"], "block", "{json:#}");
-    let rules: Vec<&str> = json["commands"][0]["reasons"]
+    let r = env.review_with_env(&home, &[("HOME", &home)], "git clean -fdx");
+    assert_eq!(r.verdict(), "block", "{:#}", r.json);
+    let rules: Vec<&str> = r.command(0)["reasons"]
         .as_array()
         .unwrap()
         .iter()
@@ -984,7 +932,7 @@ fn clean_fdx_then_undo_gives_back_untracked_and_ignored_files_identically() {
     std::fs::write(repo.join("quote\"and\\slash"), "odd name\n").unwrap();
     std::fs::write(repo.join("caf\u{e9}.txt"), "utf-8 name\n").unwrap();
     std::os::unix::fs::symlink("a.txt", repo.join("link-to-a")).unwrap();
-    let before = tree_state(&repo);
+    let before = worktree_state(&repo);
 
     let out = guarded(&env, &repo, &["git", "clean", "-fdx"]);
     assert_ok(&out);
@@ -1009,7 +957,7 @@ fn clean_fdx_then_undo_gives_back_untracked_and_ignored_files_identically() {
     let undo = shellguard(&env, &repo, &["undo"]);
     assert_ok(&undo);
     assert_eq!(
-        tree_state(&repo),
+        worktree_state(&repo),
         before,
         "every file back, with contents, modes and times"
     );

@@ -6,20 +6,12 @@ use std::path::Path;
 
 mod common;
 
-use common::TestEnv;
 use common::analyzer::*;
-use shellguard::analyze::{Analysis, Arg, Stdin};
+use common::{TestEnv, assert_ok};
+use shellguard::analyze::{Arg, Stdin};
 use shellguard::model::{Effect, Verdict};
 
 const NOTE: &[&str] = &["inline-code-delete"];
-
-fn messages(a: &Analysis) -> String {
-    a.reasons
-        .iter()
-        .map(|r| r.message.as_str())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 // ---------------------------------------------------------------- literal deletes
 
@@ -327,12 +319,7 @@ fn code_hidden_in_a_variable_is_unknown_code() {
         Arg::exact("-c"),
         Arg::inexact("${CODE}"),
     ];
-    let a = analyze_in(
-        &context(None),
-        Some(Path::new("/tmp")),
-        &argv,
-        Stdin::Terminal,
-    );
+    let a = run_args(&argv);
     check(
         &a,
         &["python3", "-c", "$CODE"],
@@ -345,20 +332,14 @@ fn code_hidden_in_a_variable_is_unknown_code() {
 fn code_on_standard_input_is_read_when_known() {
     let w = World::new();
     w.file("build/x", "x");
-    let a = analyze_in(
-        &context(None),
-        Some(&w.root),
-        &args(&["python3", "-"]),
+    let a = run_with_stdin(
+        &w.root,
+        &["python3", "-"],
         Stdin::Data(Some("import shutil\nshutil.rmtree('build')\n".into())),
     );
     check(&a, &["python3", "-"], NOTE, Verdict::Allow);
     assert_target(&a, &w.path("build"), Effect::Delete, true, true);
-    let a = analyze_in(
-        &context(None),
-        Some(&w.root),
-        &args(&["node"]),
-        Stdin::Data(None),
-    );
+    let a = run_with_stdin(&w.root, &["node"], Stdin::Data(None));
     check(&a, &["node"], &[], Verdict::Allow);
 }
 
@@ -402,7 +383,7 @@ fn guarded_python_rmtree_of_a_protected_dir_is_refused() {
     let env = env.with_policy(&policy);
     let code = format!("import shutil; shutil.rmtree('{}')", protected.display());
     let out = env
-        .std_cmd(assert_cmd::cargo::cargo_bin("shellguard"))
+        .shellguard()
         .args(["run", "--", "python3", "-c", &code])
         .output()
         .unwrap();
@@ -420,7 +401,7 @@ fn guarded_python_rmtree_in_a_project_runs_and_undo_brings_it_back() {
     let env = TestEnv::new();
     env.write("build/obj/a.o", "object");
     let out = env
-        .std_cmd(assert_cmd::cargo::cargo_bin("shellguard"))
+        .shellguard()
         .args([
             "run",
             "--",
@@ -430,24 +411,10 @@ fn guarded_python_rmtree_in_a_project_runs_and_undo_brings_it_back() {
         ])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     assert!(!env.path("build").exists(), "python3 ran");
-    let undo = env
-        .std_cmd(assert_cmd::cargo::cargo_bin("shellguard"))
-        .arg("undo")
-        .output()
-        .unwrap();
-    assert_eq!(
-        undo.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&undo.stderr)
-    );
+    let undo = env.shellguard().arg("undo").output().unwrap();
+    assert_ok(&undo);
     assert_eq!(
         std::fs::read_to_string(env.path("build/obj/a.o")).unwrap(),
         "object"

@@ -6,42 +6,13 @@ use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Output;
 
 use common::TestEnv;
+use common::tree::tree_state;
 
-/// Everything undo must give back: type, mode, contents, link target, per relative path.
-fn tree_state(root: &Path) -> BTreeMap<Vec<u8>, String> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            let meta = std::fs::symlink_metadata(&path).unwrap();
-            let rel = path
-                .strip_prefix(root)
-                .unwrap()
-                .as_os_str()
-                .as_bytes()
-                .to_vec();
-            let mode = meta.mode() & 0o7777;
-            let what = if meta.file_type().is_symlink() {
-                format!("link -> {}", std::fs::read_link(&path).unwrap().display())
-            } else if meta.is_dir() {
-                stack.push(path.clone());
-                format!("dir {mode:o}")
-            } else {
-                let bytes = std::fs::read(&path).unwrap();
-                format!("file {mode:o} {} {:?}", meta.mtime(), bytes)
-            };
-            out.insert(rel, what);
-        }
-    }
-    out
-}
-
-/// The same, without modification times: for comparing two fixtures made one after the
+/// A tree state without modification times: for comparing two fixtures made one after the
 /// other (a second may tick between them).
 fn without_times(state: BTreeMap<Vec<u8>, String>) -> BTreeMap<Vec<u8>, String> {
     state

@@ -1,5 +1,7 @@
 //! The snapshot store through its public API, on temporary directories only.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::fs;
@@ -10,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+use common::tree::relative_bytes;
 use shellguard::snapshot::{
     Disposal, Kind, Method, RestoreAction, SnapshotError, State, Store, TransactionMeta,
 };
@@ -71,12 +74,7 @@ fn tree_state(root: &Path) -> BTreeMap<Vec<u8>, NodeState> {
 fn walk(root: &Path, path: &Path, out: &mut BTreeMap<Vec<u8>, NodeState>) {
     let meta = fs::symlink_metadata(path).unwrap();
     let ft = meta.file_type();
-    let rel = path
-        .strip_prefix(root)
-        .unwrap()
-        .as_os_str()
-        .as_bytes()
-        .to_vec();
+    let rel = relative_bytes(root, path);
     let contents = ft.is_file().then(|| {
         let mut bytes = Vec::new();
         fs::OpenOptions::new()

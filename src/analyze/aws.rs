@@ -14,7 +14,8 @@
 //! of it (guarded execution). Not covered: the `s3api` and other services' delete calls
 //! (`s3api delete-bucket`, `rds delete-db-instance`, ...), `--cli-input-json` contents.
 
-use super::cloud::{self, side_target};
+use super::cloud::{self, DeletingSync, side_target};
+use super::opts;
 use super::{Analysis, Arg, Invocation};
 use crate::model::{Effect, FileKind, Verdict};
 use crate::rules::Rule;
@@ -177,11 +178,7 @@ fn scan(args: &[Arg]) -> Scan<'_> {
 pub fn analyze(inv: &Invocation) -> Analysis {
     let mut analysis = Analysis::default();
     let scan = scan(inv.args);
-    let words: Vec<String> = scan
-        .operands
-        .iter()
-        .map(|a| a.text().into_owned())
-        .collect();
+    let words = opts::texts(&scan.operands);
     match words
         .iter()
         .map(String::as_str)
@@ -225,23 +222,12 @@ fn s3(inv: &Invocation, command: &str, scan: &Scan, analysis: &mut Analysis) {
             }
         }
         ("sync", [src, dst, ..]) => {
-            let delete = scan.has("delete");
-            let effect = if delete {
-                Effect::Delete
-            } else {
-                Effect::Overwrite
-            };
-            side_target(inv, dst, effect, true, analysis);
-            if delete {
-                cloud::sync_delete(
-                    analysis,
-                    "aws s3 sync --delete",
-                    src,
-                    dst,
-                    "aws s3 sync --delete --dryrun",
-                    "without --delete it only adds and replaces",
-                );
-            }
+            let delete = scan.has("delete").then_some(DeletingSync {
+                command: "aws s3 sync --delete",
+                dry_run: "aws s3 sync --delete --dryrun",
+                copy: "without --delete it only adds and replaces",
+            });
+            cloud::sync(inv, analysis, src, dst, delete);
         }
         // Only an existing local file is replaced in place; into a directory the object
         // lands under its own name.

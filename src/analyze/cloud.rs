@@ -68,19 +68,42 @@ fn things(operand: &str) -> &'static str {
     if is_url(operand) { "object" } else { "file" }
 }
 
-/// A sync that deletes at the destination what the source lacks.
-///
-/// `command` is how the user would name it (`aws s3 sync --delete`), `dry_run` the same
-/// command with its dry-run flag (`aws s3 sync --delete --dryrun`), `copy` how to copy
-/// without deleting, in words.
-pub fn sync_delete(
+/// How a sync that deletes is named to the user: `command` (`aws s3 sync --delete`), the
+/// same with its dry-run flag (`aws s3 sync --delete --dryrun`), and how to copy without
+/// deleting, in words.
+pub struct DeletingSync<'a> {
+    pub command: &'a str,
+    pub dry_run: &'a str,
+    pub copy: &'a str,
+}
+
+/// A sync into `dst`: a recursive target that is written to, and, when the sync deletes
+/// (`delete` says how it is named), loses every file or object `src` lacks (`sync-delete`).
+pub fn sync(
+    inv: &Invocation,
     analysis: &mut Analysis,
-    command: &str,
     src: &Arg,
     dst: &Arg,
-    dry_run: &str,
-    copy: &str,
+    delete: Option<DeletingSync>,
 ) {
+    let effect = if delete.is_some() {
+        Effect::Delete
+    } else {
+        Effect::Overwrite
+    };
+    side_target(inv, dst, effect, true, analysis);
+    if let Some(named) = delete {
+        sync_delete(analysis, src, dst, &named);
+    }
+}
+
+/// A sync that deletes at the destination what the source lacks.
+fn sync_delete(analysis: &mut Analysis, src: &Arg, dst: &Arg, named: &DeletingSync) {
+    let DeletingSync {
+        command,
+        dry_run,
+        copy,
+    } = named;
     let (src, dst) = (src.text(), dst.text());
     let what = things(&dst);
     analysis
@@ -95,6 +118,40 @@ pub fn sync_delete(
         .instead(format!(
             "check the direction first with `{dry_run} {src} {dst}`; {copy}"
         ));
+}
+
+/// `rm` of remote objects: each URL is a remote target; a recursive or wildcard removal
+/// deletes every object under or matching it. `how` names the command with and without
+/// its recursive flag (`("gsutil rm -r", "gsutil rm")`), `dry_run` the CLI's flag that
+/// only lists, if it has one.
+pub fn objects_rm(
+    analysis: &mut Analysis,
+    urls: &[&Arg],
+    recursive: bool,
+    how: (&str, &str),
+    dry_run: Option<&str>,
+) {
+    for url in urls {
+        analysis
+            .targets
+            .push(remote_target(&url.text(), url.exact, recursive));
+        if recursive || url.text().contains('*') {
+            let how = if recursive { how.0 } else { how.1 };
+            let dry = dry_run.map(|flag| format!("{how} {flag} {}", url.text()));
+            objects_delete(analysis, how, url, dry.as_deref());
+        }
+    }
+}
+
+/// `rm -I`: the objects are named on standard input, which review cannot see.
+pub fn objects_from_stdin(analysis: &mut Analysis, command: &str) {
+    analysis.reason(
+        Rule::SyncDelete,
+        Verdict::Confirm,
+        format!(
+            "{command} deletes every object named on its standard input, which review cannot see"
+        ),
+    );
 }
 
 /// A recursive (or wildcard) delete of remote objects.

@@ -223,7 +223,7 @@ fn command(tool: &str, podman: bool, words: &[Arg]) -> Option<(String, String)> 
             if p.has("help") {
                 return None;
             }
-            let names: Vec<String> = p.operands.iter().map(|a| a.text().into_owned()).collect();
+            let names = opts::texts(&p.operands);
             let which = if p.has("all") {
                 "every volume".to_string()
             } else {
@@ -259,7 +259,7 @@ fn command(tool: &str, podman: bool, words: &[Arg]) -> Option<(String, String)> 
             if p.has("help") || !p.has("volumes") {
                 return None;
             }
-            let names: Vec<String> = p.operands.iter().map(|a| a.text().into_owned()).collect();
+            let names = opts::texts(&p.operands);
             Some((
                 format!(
                     "{tool} rm -v deletes the anonymous volumes of {} with the container{}: an image that declares \

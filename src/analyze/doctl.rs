@@ -34,11 +34,7 @@ pub fn analyze(inv: &Invocation) -> Analysis {
     if parsed.has("help") {
         return analysis;
     }
-    let words: Vec<String> = parsed
-        .operands
-        .iter()
-        .map(|a| a.text().into_owned())
-        .collect();
+    let words = opts::texts(&parsed.operands);
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
     let [
         "compute",

@@ -12,11 +12,9 @@
 //! the other groups' delete commands (`container clusters delete`, `sql instances
 //! delete`, ...), and `--flags-file` contents.
 
-use super::cloud::{self, side_target};
+use super::cloud::{self, DeletingSync};
 use super::opts::{self, OptDef, flag, valued};
 use super::{Analysis, Invocation};
-use crate::model::{Effect, Verdict};
-use crate::rules::Rule;
 
 const OPTIONS: &[OptDef] = &[
     // global flags
@@ -57,58 +55,32 @@ const OPTIONS: &[OptDef] = &[
 pub fn analyze(inv: &Invocation) -> Analysis {
     let mut analysis = Analysis::default();
     let parsed = opts::parse_unabbreviated(OPTIONS, inv.args);
-    let words: Vec<String> = parsed
-        .operands
-        .iter()
-        .map(|a| a.text().into_owned())
-        .collect();
+    let words = opts::texts(&parsed.operands);
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
     if parsed.has("help") {
         return analysis;
     }
     match words.as_slice() {
         ["storage", "rm", ..] => {
-            let recursive = parsed.has("recursive");
-            for url in &parsed.operands[2..] {
-                analysis
-                    .targets
-                    .push(cloud::remote_target(&url.text(), url.exact, recursive));
-                if recursive || url.text().contains('*') {
-                    let how = if recursive {
-                        "gcloud storage rm --recursive"
-                    } else {
-                        "gcloud storage rm"
-                    };
-                    cloud::objects_delete(&mut analysis, how, url, None);
-                }
-            }
+            cloud::objects_rm(
+                &mut analysis,
+                &parsed.operands[2..],
+                parsed.has("recursive"),
+                ("gcloud storage rm --recursive", "gcloud storage rm"),
+                None,
+            );
             if parsed.has("stdin") {
-                analysis.reason(
-                    Rule::SyncDelete,
-                    Verdict::Confirm,
-                    "gcloud storage rm -I deletes every object named on its standard input, which review cannot see",
-                );
+                cloud::objects_from_stdin(&mut analysis, "gcloud storage rm -I");
             }
         }
         ["storage", "rsync", ..] if !parsed.has("dry-run") => {
             if let [src, dst, ..] = &parsed.operands[2..] {
-                let delete = parsed.has("delete");
-                let effect = if delete {
-                    Effect::Delete
-                } else {
-                    Effect::Overwrite
-                };
-                side_target(inv, dst, effect, true, &mut analysis);
-                if delete {
-                    cloud::sync_delete(
-                        &mut analysis,
-                        "gcloud storage rsync --delete-unmatched-destination-objects",
-                        src,
-                        dst,
-                        "gcloud storage rsync --delete-unmatched-destination-objects --dry-run",
-                        "without --delete-unmatched-destination-objects it only adds and replaces",
-                    );
-                }
+                let delete = parsed.has("delete").then_some(DeletingSync {
+                    command: "gcloud storage rsync --delete-unmatched-destination-objects",
+                    dry_run: "gcloud storage rsync --delete-unmatched-destination-objects --dry-run",
+                    copy: "without --delete-unmatched-destination-objects it only adds and replaces",
+                });
+                cloud::sync(inv, &mut analysis, src, dst, delete);
             }
         }
         ["compute", "instances", "delete", names @ ..] => {

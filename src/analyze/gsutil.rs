@@ -9,11 +9,9 @@
 //! `rb` removes only empty buckets and is `allow`. Not covered: `rm -I` lists read from
 //! standard input are confirmed without knowing them; `gsutil mv` sources.
 
-use super::cloud::{self, side_target};
+use super::cloud::{self, DeletingSync};
 use super::opts::{self, OptDef, flag, valued};
 use super::{Analysis, Arg, Invocation};
-use crate::model::{Effect, Verdict};
-use crate::rules::Rule;
 
 /// Top-level options, before the command.
 const TOP: &[OptDef] = &[
@@ -75,26 +73,15 @@ pub fn analyze(inv: &Invocation) -> Analysis {
     match command.text().as_ref() {
         "rm" | "del" | "delete" | "remove" => {
             let parsed = opts::parse(RM, rest);
-            let recursive = parsed.has("recursive");
-            for url in &parsed.operands {
-                analysis
-                    .targets
-                    .push(cloud::remote_target(&url.text(), url.exact, recursive));
-                if recursive || url.text().contains('*') {
-                    let how = if recursive {
-                        "gsutil rm -r"
-                    } else {
-                        "gsutil rm"
-                    };
-                    cloud::objects_delete(&mut analysis, how, url, None);
-                }
-            }
+            cloud::objects_rm(
+                &mut analysis,
+                &parsed.operands,
+                parsed.has("recursive"),
+                ("gsutil rm -r", "gsutil rm"),
+                None,
+            );
             if parsed.has("stdin") {
-                analysis.reason(
-                    Rule::SyncDelete,
-                    Verdict::Confirm,
-                    "gsutil rm -I deletes every object named on its standard input, which review cannot see",
-                );
+                cloud::objects_from_stdin(&mut analysis, "gsutil rm -I");
             }
         }
         "rsync" => {
@@ -103,28 +90,21 @@ pub fn analyze(inv: &Invocation) -> Analysis {
                 return analysis;
             }
             if let [src, dst, ..] = parsed.operands.as_slice() {
-                let delete = parsed.has("delete");
-                let effect = if delete {
-                    Effect::Delete
+                let flags = if parsed.has("recursive") {
+                    "-d -r"
                 } else {
-                    Effect::Overwrite
+                    "-d"
                 };
-                side_target(inv, dst, effect, true, &mut analysis);
-                if delete {
-                    let flags = if parsed.has("recursive") {
-                        "-d -r"
-                    } else {
-                        "-d"
-                    };
-                    cloud::sync_delete(
-                        &mut analysis,
-                        &format!("gsutil rsync {flags}"),
-                        src,
-                        dst,
-                        &format!("gsutil rsync {flags} -n"),
-                        "without -d it only adds and replaces",
-                    );
-                }
+                let (command, dry_run) = (
+                    format!("gsutil rsync {flags}"),
+                    format!("gsutil rsync {flags} -n"),
+                );
+                let delete = parsed.has("delete").then_some(DeletingSync {
+                    command: &command,
+                    dry_run: &dry_run,
+                    copy: "without -d it only adds and replaces",
+                });
+                cloud::sync(inv, &mut analysis, src, dst, delete);
             }
         }
         _ => {}

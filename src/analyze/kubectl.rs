@@ -160,7 +160,7 @@ pub fn analyze(inv: &Invocation) -> Analysis {
     if parsed.has("help") || parsed.has("dry-run") && is_dry_run(parsed.value("dry-run")) {
         return analysis;
     }
-    let words: Vec<String> = rest.iter().map(|a| a.text().into_owned()).collect();
+    let words = opts::texts(rest);
     let namespace = parsed
         .value("namespace")
         .map(|n| n.to_string_lossy().trim_start_matches('=').to_string());

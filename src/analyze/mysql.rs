@@ -202,11 +202,7 @@ fn mysqladmin(inv: &Invocation) -> Analysis {
     let mut server = server(inv, &parsed);
     server.db = None;
     analysis.acts_on = server.remote_host();
-    let words: Vec<String> = parsed
-        .operands
-        .iter()
-        .map(|a| a.text().into_owned())
-        .collect();
+    let words = opts::texts(&parsed.operands);
     for pair in words.windows(2) {
         if !pair[0].eq_ignore_ascii_case("drop") {
             continue;

@@ -91,6 +91,11 @@ impl Parsed<'_> {
     }
 }
 
+/// The words as text, for matching subcommands by name (`["storage", "rm", ..]`).
+pub fn texts(args: &[&Arg]) -> Vec<String> {
+    args.iter().map(|a| a.text().into_owned()).collect()
+}
+
 /// Parses `args` (argv without the program name) the way getopt_long does with
 /// permutation: options may follow operands until `--`.
 pub fn parse<'a>(defs: &[OptDef], args: &'a [Arg]) -> Parsed<'a> {

@@ -7,10 +7,9 @@
 //! `s3cmd del s3://b/key` (one object) is `allow`, like `rm file`. Not covered:
 //! `--max-delete` limits (the confirmation still asks), `mv` sources.
 
-use super::cloud::{self, side_target};
+use super::cloud::{self, DeletingSync};
 use super::opts::{self, OptDef, flag, valued};
 use super::{Analysis, Invocation};
-use crate::model::Effect;
 
 const OPTIONS: &[OptDef] = &[
     flag("recursive", Some('r'), Some("recursive")),
@@ -78,22 +77,13 @@ pub fn analyze(inv: &Invocation) -> Analysis {
     }
     let recursive = parsed.has("recursive");
     match (command.text().as_ref(), rest) {
-        ("del" | "rm", urls) => {
-            for url in urls {
-                analysis
-                    .targets
-                    .push(cloud::remote_target(&url.text(), url.exact, recursive));
-                if recursive || url.text().contains('*') {
-                    let how = if recursive {
-                        "s3cmd del --recursive"
-                    } else {
-                        "s3cmd del"
-                    };
-                    let dry = format!("{how} --dry-run {}", url.text());
-                    cloud::objects_delete(&mut analysis, how, url, Some(&dry));
-                }
-            }
-        }
+        ("del" | "rm", urls) => cloud::objects_rm(
+            &mut analysis,
+            urls,
+            recursive,
+            ("s3cmd del --recursive", "s3cmd del"),
+            Some("--dry-run"),
+        ),
         ("rb", urls) => {
             let empties = recursive || parsed.has("force");
             for url in urls {
@@ -106,23 +96,14 @@ pub fn analyze(inv: &Invocation) -> Analysis {
             }
         }
         ("sync", [.., src, dst]) => {
-            let delete = parsed.last_of(&["delete", "no-delete"]) == Some("delete");
-            let effect = if delete {
-                Effect::Delete
-            } else {
-                Effect::Overwrite
-            };
-            side_target(inv, dst, effect, true, &mut analysis);
-            if delete {
-                cloud::sync_delete(
-                    &mut analysis,
-                    "s3cmd sync --delete-removed",
-                    src,
-                    dst,
-                    "s3cmd sync --delete-removed --dry-run",
-                    "without --delete-removed it only adds and replaces",
-                );
-            }
+            let delete = (parsed.last_of(&["delete", "no-delete"]) == Some("delete")).then_some(
+                DeletingSync {
+                    command: "s3cmd sync --delete-removed",
+                    dry_run: "s3cmd sync --delete-removed --dry-run",
+                    copy: "without --delete-removed it only adds and replaces",
+                },
+            );
+            cloud::sync(inv, &mut analysis, src, dst, delete);
         }
         _ => {}
     }

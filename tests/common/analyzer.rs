@@ -11,10 +11,18 @@ use shellguard::context::Context;
 use shellguard::model::{Effect, Target, Verdict};
 
 pub fn context(home: Option<&Path>) -> Context {
-    let mut vars = HashMap::new();
-    if let Some(home) = home {
-        vars.insert("HOME".to_string(), home.display().to_string());
+    match home {
+        Some(home) => context_with(&[("HOME", &home.display().to_string())]),
+        None => context_with(&[]),
     }
+}
+
+/// A context whose environment holds exactly `vars`.
+pub fn context_with(vars: &[(&str, &str)]) -> Context {
+    let vars: HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     Context::new(
         "testhost".to_string(),
         "alice".to_string(),
@@ -44,7 +52,35 @@ pub fn analyze_in(ctx: &Context, cwd: Option<&Path>, argv: &[Arg], stdin: Stdin)
 }
 
 pub fn run(cwd: &Path, argv: &[&str]) -> Analysis {
-    analyze_in(&context(None), Some(cwd), &args(argv), Stdin::Terminal)
+    run_with_stdin(cwd, argv, Stdin::Terminal)
+}
+
+pub fn run_with_stdin(cwd: &Path, argv: &[&str], stdin: Stdin) -> Analysis {
+    analyze_in(&context(None), Some(cwd), &args(argv), stdin)
+}
+
+/// `argv` with some words not known exactly (`Arg::inexact("$DISK")`), in /tmp.
+pub fn run_args(argv: &[Arg]) -> Analysis {
+    analyze_in(
+        &context(None),
+        Some(Path::new("/tmp")),
+        argv,
+        Stdin::Terminal,
+    )
+}
+
+pub fn analyze_with(ctx: &Context, cwd: &Path, argv: &[&str]) -> Analysis {
+    analyze_in(ctx, Some(cwd), &args(argv), Stdin::Terminal)
+}
+
+/// Every reason's message, one per line.
+pub fn messages(analysis: &Analysis) -> String {
+    analysis
+        .reasons
+        .iter()
+        .map(|r| r.message.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 pub fn rule_ids(analysis: &Analysis) -> Vec<&'static str> {

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod analyzer;
+pub mod tree;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -79,7 +80,33 @@ impl TestEnv {
 
     /// The real binary with the test world's environment.
     pub fn cmd(&self) -> Command {
-        Command::from_std(self.std_cmd(assert_cmd::cargo::cargo_bin("shellguard")))
+        Command::from_std(self.shellguard())
+    }
+
+    /// The real binary as a plain `std::process::Command` (see [`TestEnv::std_cmd`]).
+    pub fn shellguard(&self) -> std::process::Command {
+        self.std_cmd(assert_cmd::cargo::cargo_bin("shellguard"))
+    }
+
+    /// A stand-in `program` first on PATH that records its argv, one per line: the PATH
+    /// to run it with, and the file it records to (absent until it runs).
+    pub fn stub(&self, program: &str) -> (String, PathBuf) {
+        use std::os::unix::fs::PermissionsExt;
+        let bin = self.root().join("bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        let log = self.root().join(format!("{program}-argv"));
+        std::fs::write(
+            bin.join(program),
+            format!(
+                "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > '{}'\n",
+                log.display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(bin.join(program), std::fs::Permissions::from_mode(0o755))
+            .unwrap();
+        let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+        (path, log)
     }
 
     /// `program` with the test world's environment, detached from any terminal (as CI
@@ -120,8 +147,16 @@ impl TestEnv {
 
     /// `shellguard review --format json --cwd CWD -c TEXT`: (exit code, report).
     pub fn review_in(&self, cwd: &Path, text: &str) -> Review {
-        let output = self
-            .cmd()
+        self.review_with_env(cwd, &[], text)
+    }
+
+    /// [`TestEnv::review_in`] with extra environment variables (`HOME`, ...).
+    pub fn review_with_env(&self, cwd: &Path, vars: &[(&str, &Path)], text: &str) -> Review {
+        let mut cmd = self.cmd();
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        let output = cmd
             .args(["review", "--format", "json", "--cwd"])
             .arg(cwd)
             .args(["-c", text])
@@ -133,6 +168,18 @@ impl TestEnv {
     pub fn review(&self, text: &str) -> Review {
         self.review_in(&self.work(), text)
     }
+}
+
+/// Asserts that a run of the binary (or of what it guards) exited 0.
+#[track_caller]
+pub fn assert_ok(out: &Output) {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stdout: {}\nstderr: {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// A parsed `review --format json` result.
