@@ -1181,3 +1181,29 @@ fn undo_to_another_directory_leaves_git_state_for_an_undo_in_place() {
     assert_ok(&shellguard(&env, &repo, &["undo"]));
     assert_eq!(work(&repo), before);
 }
+
+#[test]
+fn forgetting_a_failed_snapshot_deletes_only_its_refs() {
+    // What `run` does when a later snapshot step fails after earlier ones kept refs.
+    let (_env, repo) = env_with_repo();
+    let head = git(&repo, &["rev-parse", "HEAD"]).trim().to_string();
+    for name in ["failed/branch-0", "failed/branch-1", "kept/changes"] {
+        git(
+            &repo,
+            &["update-ref", &format!("refs/shellguard/{name}"), &head],
+        );
+    }
+    let found = shellguard::snapshot::git::GitRepo {
+        program: "git".into(),
+        git_dir: repo.join(".git"),
+        work_tree: Some(repo.clone()),
+    };
+    found.forget("refs/shellguard/failed/");
+    assert_eq!(
+        git(
+            &repo,
+            &["for-each-ref", "--format=%(refname)", "refs/shellguard/"]
+        ),
+        "refs/shellguard/kept/changes\n"
+    );
+}
