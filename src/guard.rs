@@ -96,6 +96,14 @@ pub fn prepare(
             keep_copies(targets, txn, |t| t.effect.loses_data())?;
             Ok(Plan::Run(argv.to_vec()))
         }
+        // A cloud sync into a local directory that deletes what the source lacks: the
+        // directory is copied (no backup-dir option as rsync and rclone have).
+        "aws" | "gsutil" | "gcloud" | "s3cmd" => {
+            keep_copies(targets, txn, |t| {
+                t.effect == Effect::Delete || t.effect.loses_data() && !t.kind.is_dir()
+            })?;
+            Ok(Plan::Run(argv.to_vec()))
+        }
         // mv's sources move, they are not lost; only a replaced destination is.
         "mv" => {
             keep_copies(targets, txn, |t| {

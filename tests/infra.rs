@@ -986,3 +986,57 @@ fn a_production_cluster_is_confirmed_by_its_context_name_not_the_host_name() {
     assert_ok(&out);
     assert_eq!(std::fs::read_to_string(&log).unwrap(), "delete\nns\nshop\n");
 }
+
+#[test]
+fn a_local_directory_a_cloud_sync_deletes_from_is_kept_and_undo_brings_it_back() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::new();
+    let dest = env.mkdir("mirror");
+    env.write("mirror/old.txt", "only here\n");
+    env.write("mirror/same.txt", "in both\n");
+    // A stand-in for `aws s3 sync s3://b DIR --delete`: deletes what the bucket lacks.
+    let bin = env.mkdir("bin");
+    std::fs::write(
+        bin.join("aws"),
+        "#!/bin/sh\nrm -- \"$4/old.txt\"\necho 'from the bucket' > \"$4/new.txt\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(bin.join("aws"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+
+    let review = env.review_in(
+        &env.work(),
+        &format!("aws s3 sync s3://b {} --delete", dest.display()),
+    );
+    review.expect("confirm", &["sync-delete"]);
+    assert_eq!(review.command(0)["snapshot"], true);
+
+    let out = env
+        .shellguard()
+        .env("PATH", &path)
+        .args([
+            "run",
+            "--confirm",
+            &env.host,
+            "--",
+            "aws",
+            "s3",
+            "sync",
+            "s3://b",
+        ])
+        .arg(&dest)
+        .arg("--delete")
+        .output()
+        .unwrap();
+    assert_ok(&out);
+    assert!(!dest.join("old.txt").exists(), "the stand-in ran");
+    assert_ok(&env.shellguard().arg("undo").output().unwrap());
+    assert_eq!(
+        std::fs::read_to_string(dest.join("old.txt")).unwrap(),
+        "only here\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dest.join("same.txt")).unwrap(),
+        "in both\n"
+    );
+}

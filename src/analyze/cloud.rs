@@ -34,7 +34,8 @@ pub fn remote_target(operand: &str, exact: bool, recursive: bool) -> Target {
 
 /// One side of a copy or sync: remote when it is a URL, otherwise a local path (a
 /// `file://` prefix dropped) judged like any other target. An existing local file that
-/// is overwritten is kept first by guarded execution.
+/// is overwritten, or a local directory a sync deletes from, is kept first by guarded
+/// execution.
 pub fn side_target(
     inv: &Invocation,
     arg: &Arg,
@@ -57,7 +58,8 @@ pub fn side_target(
         None => arg.clone(),
     };
     let target = inv.target(&local, effect, recursive);
-    if target.exists && effect.loses_data() && !target.kind.is_dir() {
+    // A file that is overwritten, or a directory a sync deletes from, is copied first.
+    if target.exists && (effect == Effect::Delete || effect.loses_data() && !target.kind.is_dir()) {
         analysis.snapshot = true;
     }
     analysis.targets.push(target);
