@@ -711,3 +711,16 @@ fn the_server_can_be_chosen_by_variables_the_reviewed_text_sets() {
     let r = env.review("PGHOST=$(pick-host) psql -c 'DROP TABLE users'");
     assert!(!r.has_rule("production"), "{}", r.messages());
 }
+
+#[test]
+fn variables_set_through_sudo_or_env_choose_the_server_too() {
+    let env = TestEnv::new().with_policy(PRODUCTION_DB);
+    for text in [
+        "sudo PGHOST=db1.prod.example.com psql -c 'DROP TABLE users'",
+        "sudo -u postgres -E PGHOST=db1.prod.example.com psql -c 'DROP TABLE users'",
+        "env -i PGHOST=db1.prod.example.com psql -c 'DROP TABLE users'",
+    ] {
+        env.review(text)
+            .expect("block", &["database-destructive", "production"]);
+    }
+}

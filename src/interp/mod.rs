@@ -333,15 +333,33 @@ impl<'a> Interpreter<'a> {
     ) {
         use wrappers::Step;
         match step {
-            Step::Run { argv, chdir } => {
+            Step::Run { argv, chdir, env } => {
                 self.via.push(name.to_string());
+                // `sudo PGHOST=db1 psql`: the settings count as the command's own.
+                let assigned: Vec<(String, Value)> = meta
+                    .assigned
+                    .iter()
+                    .cloned()
+                    .chain(env.into_iter().map(|(var, value)| {
+                        let value = if value.exact {
+                            Value::Known(value.text().into_owned())
+                        } else {
+                            Value::Unknown
+                        };
+                        (var, value)
+                    }))
+                    .collect();
+                let meta = Meta {
+                    assigned: &assigned,
+                    ..*meta
+                };
                 match chdir {
                     Some(dir) => {
                         let mut inner = state.clone();
                         inner.cwd = resolve_dir(state.cwd.as_deref(), &dir);
-                        self.dispatch(&argv, &mut inner, stdin, meta);
+                        self.dispatch(&argv, &mut inner, stdin, &meta);
                     }
-                    None => self.dispatch(&argv, state, stdin, meta),
+                    None => self.dispatch(&argv, state, stdin, &meta),
                 }
                 self.via.pop();
             }

@@ -13,6 +13,8 @@ pub enum Step {
     Run {
         argv: Vec<Arg>,
         chdir: Option<OsString>,
+        /// Variables set for it (`sudo PGHOST=db1 psql`, `env FOO=1 cmd`).
+        env: Vec<(String, Arg)>,
     },
     /// A shell runs this text (`bash -c TEXT`, `su -c TEXT`, `watch 'cmd'`).
     Script(String),
@@ -239,6 +241,15 @@ const SHELLS: &[&str] = &[
     "sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "yash", "busybox",
 ];
 
+/// `NAME=value` as an environment setting: the name and the value.
+fn assignment(word: &str) -> Option<(&str, &str)> {
+    let (name, value) = word.split_once('=')?;
+    let valid = !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    valid.then_some((name, value))
+}
+
 /// The step a wrapper program leads to, or None when `name` is not a wrapper.
 pub fn unwrap(name: &str, rest: &[Arg]) -> Option<Step> {
     let run = |operands: &[&Arg], chdir: Option<OsString>| -> Step {
@@ -248,7 +259,34 @@ pub fn unwrap(name: &str, rest: &[Arg]) -> Option<Step> {
             Step::Run {
                 argv: operands.iter().map(|a| (*a).clone()).collect(),
                 chdir,
+                env: Vec::new(),
             }
+        }
+    };
+    // sudo, doas and env take `NAME=value` words before the command as its environment.
+    let run_with_env = |operands: &[&Arg], chdir: Option<OsString>| -> Step {
+        let assignments = operands
+            .iter()
+            .take_while(|a| assignment(&a.text()).is_some())
+            .count();
+        match run(&operands[assignments..], chdir) {
+            Step::Run { argv, chdir, .. } => Step::Run {
+                argv,
+                chdir,
+                env: operands[..assignments]
+                    .iter()
+                    .filter_map(|a| {
+                        let text = a.text();
+                        let (name, value) = assignment(&text)?;
+                        let value = Arg {
+                            value: value.into(),
+                            exact: a.exact,
+                        };
+                        Some((name.to_string(), value))
+                    })
+                    .collect(),
+            },
+            other => other,
         }
     };
     let step = match name {
@@ -265,7 +303,7 @@ pub fn unwrap(name: &str, rest: &[Arg]) -> Option<Step> {
                         .join(" "),
                 )
             } else {
-                run(&p.operands, p.value("chdir").cloned())
+                run_with_env(&p.operands, p.value("chdir").cloned())
             }
         }
         "env" => {
@@ -280,15 +318,10 @@ pub fn unwrap(name: &str, rest: &[Arg]) -> Option<Step> {
                 return Some(Step::Run {
                     argv,
                     chdir: p.value("chdir").cloned(),
+                    env: Vec::new(),
                 });
             }
-            let operands: Vec<&Arg> = p
-                .operands
-                .iter()
-                .copied()
-                .skip_while(|a| a.text().contains('='))
-                .collect();
-            run(&operands, p.value("chdir").cloned())
+            run_with_env(&p.operands, p.value("chdir").cloned())
         }
         "nice" => run(&opts::parse_until_operand(NICE, rest).operands, None),
         "nohup" | "builtin" => run(&rest.iter().collect::<Vec<_>>(), None),
