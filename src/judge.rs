@@ -50,16 +50,21 @@ pub fn judge(finding: &mut Finding, scene: &Scene) -> Verdict {
     if let Some(env) = environment.filter(|e| e.confirm != ConfirmStyle::None)
         && is_destructive(finding)
     {
-        let how = match env.confirm {
-            ConfirmStyle::Hostname => "the host name must be typed to go on",
+        // A kube context, database server or workspace, rather than this host.
+        let other = finding.analysis.acts_on.as_deref();
+        let how = match (env.confirm, other) {
+            (ConfirmStyle::Hostname, None) => "the host name must be typed to go on",
+            (ConfirmStyle::Hostname, Some(_)) => "its name must be typed to go on",
             _ => "it needs a confirmation",
         };
-        let place = finding.analysis.acts_on.as_deref().unwrap_or(&finding.host);
-        finding.analysis.reasons.push(Reason::new(
-            Rule::Production,
-            Verdict::Confirm,
-            format!("{place} is a {} host: {how}", env.name),
-        ));
+        let message = match other {
+            Some(name) => format!("{name} belongs to the {} environment: {how}", env.name),
+            None => format!("{} is a {} host: {how}", finding.host, env.name),
+        };
+        finding
+            .analysis
+            .reasons
+            .push(Reason::new(Rule::Production, Verdict::Confirm, message));
         for reason in &mut finding.analysis.reasons {
             if BLOCK_IN_PRODUCTION.contains(&reason.rule) {
                 reason.severity = Verdict::Block;

@@ -52,6 +52,10 @@ pub fn render(report: &Report) -> String {
         );
     }
     let summary = match report.verdict {
+        Verdict::Allow if report.commands.iter().any(|c| c.snapshot) => {
+            "allow: what this destroys is snapshotted first when run guarded (shellguard undo)"
+                .to_string()
+        }
         Verdict::Allow => "allow: nothing here destroys anything shellguard knows of".to_string(),
         Verdict::Confirm => {
             "confirm: run it only after checking the above (guarded execution will ask)".to_string()

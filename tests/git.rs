@@ -675,7 +675,8 @@ fn force_push_to_a_production_host_names_production() {
     let r = env.review_in(&repo, "git push --force live main");
     r.expect("confirm", &["git-force-push", "production"]);
     assert!(
-        r.messages().contains("prod-web1 is a production host"),
+        r.messages()
+            .contains("prod-web1 belongs to the production environment"),
         "{}",
         r.messages()
     );

@@ -833,7 +833,7 @@ fn kube_context_from_home_config_makes_it_production() {
     assert!(r.has_rule("cluster-delete"), "{:#}", r.json);
     let text = r.json.to_string();
     assert!(
-        text.contains("prod-eu is a production host"),
+        text.contains("prod-eu belongs to the production environment: its name must be typed"),
         "{:#}",
         r.json
     );

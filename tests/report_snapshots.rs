@@ -56,3 +56,16 @@ fn report_database_directory_on_production() {
         "rm -rf /var/lib/postgresql/15/main"
     ));
 }
+
+#[test]
+fn an_allowed_command_that_destroys_says_it_is_snapshotted() {
+    let env = TestEnv::new();
+    env.mkdir("build");
+    let report = text_report(&env, &env.work(), "rm -rf ./build");
+    assert!(
+        report.contains("allow: what this destroys is snapshotted first"),
+        "{report}"
+    );
+    let report = text_report(&env, &env.work(), "ls -la");
+    assert!(report.contains("allow: nothing here destroys"), "{report}");
+}
