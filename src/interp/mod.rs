@@ -1,6 +1,7 @@
 //! Static interpretation: walks a parsed text the way bash would run it — expanding words,
-//! following `cd`, looking through `sudo`, `env`, `bash -c`, `ssh`, `xargs` — and hands
-//! every simple command that would run to its analyzer. Nothing is executed.
+//! following `cd`, looking through `sudo`, `env`, `chroot`, `bash -c`, `ssh`, `xargs`,
+//! `tmux new`, `at` — and hands every simple command that would run to its analyzer.
+//! Nothing is executed.
 
 pub mod expand;
 mod wrappers;
@@ -356,7 +357,11 @@ impl<'a> Interpreter<'a> {
                 match chdir {
                     Some(dir) => {
                         let mut inner = state.clone();
-                        inner.cwd = resolve_dir(state.cwd.as_deref(), &dir);
+                        inner.cwd = if dir.exact {
+                            resolve_dir(state.cwd.as_deref(), dir.os())
+                        } else {
+                            None
+                        };
                         self.dispatch(&argv, &mut inner, stdin, &meta);
                     }
                     None => self.dispatch(&argv, state, stdin, &meta),
@@ -450,13 +455,20 @@ impl<'a> Interpreter<'a> {
                 }
             }
             Step::Xargs(argv) => {
-                self.via.push("xargs".into());
+                self.via.push(name.to_string());
                 let mut inner: Vec<Arg> = argv;
-                inner.push(Arg::inexact("(input of xargs)"));
+                inner.push(Arg::inexact(format!("(input of {name})")));
                 self.dispatch(&inner, state, Stdin::Unknown, meta);
                 self.via.pop();
             }
-            Step::Nothing => self.finish(meta, state, name.to_string(), Analysis::default()),
+            Step::Many(steps) if !steps.is_empty() => {
+                for step in steps {
+                    self.wrapper(step, name, state, stdin.clone(), meta);
+                }
+            }
+            Step::Many(_) | Step::Nothing => {
+                self.finish(meta, state, name.to_string(), Analysis::default())
+            }
         }
     }
 
