@@ -585,6 +585,18 @@ const PARALLEL: &[OptDef] = &[
     flag("nothing", None, Some("citation")),
 ];
 
+/// The options of tmux's `send-keys`.
+const TMUX_SEND_KEYS: &[OptDef] = &[
+    flag("literal", Some('l'), None),
+    flag("x", Some('H'), None),
+    flag("x", Some('R'), None),
+    flag("x", Some('M'), None),
+    flag("x", Some('X'), None),
+    flag("x", Some('F'), None),
+    valued("x", Some('N'), None),
+    valued("x", Some('t'), None),
+];
+
 /// tmux commands that start a shell command in a new pane.
 const TMUX_NEW_COMMANDS: &[&str] = &[
     "new-session",
@@ -631,6 +643,48 @@ fn join(args: &[&Arg]) -> String {
 /// `word` as one shell word.
 fn quote(word: &str) -> String {
     format!("'{}'", word.replace('\'', "'\\''"))
+}
+
+/// What `tmux send-keys [-lHRMX] [-N n] [-t pane] KEY...` types into a pane's shell, as
+/// text to review: key names that end a line become newlines, other named keys end the
+/// text (`C-c` interrupts). None when nothing is typed.
+fn typed_keys(args: &[&Arg]) -> Option<String> {
+    let args: Vec<Arg> = args.iter().map(|a| (*a).clone()).collect();
+    let p = opts::parse_until_operand(TMUX_SEND_KEYS, &args);
+    let mut text = String::new();
+    for key in &p.operands {
+        let key = key.text();
+        match key.as_ref() {
+            _ if p.has("literal") => text.push_str(&key),
+            "Enter" | "C-m" | "C-j" | "KPEnter" => text.push('\n'),
+            "Space" => text.push(' '),
+            "Tab" | "C-i" => text.push('\t'),
+            named if named.len() > 1 && is_key_name(named) => break,
+            other => text.push_str(other),
+        }
+    }
+    (!text.trim().is_empty()).then_some(text)
+}
+
+/// tmux key names other than plain text (`C-c`, `M-x`, `Escape`, `F1`, `Up`, ...).
+fn is_key_name(word: &str) -> bool {
+    const NAMES: &[&str] = &[
+        "Escape", "BSpace", "BTab", "DC", "End", "Home", "IC", "NPage", "PPage", "PgDn", "PgUp",
+        "Up", "Down", "Left", "Right", "Any",
+    ];
+    NAMES.contains(&word)
+        || ["C-", "M-", "S-", "^"]
+            .iter()
+            .any(|p| word.starts_with(p) && word.len() <= p.len() + 1)
+        || word.starts_with('F') && word[1..].parse::<u8>().is_ok()
+}
+
+/// The text `screen -X stuff TEXT` types: `\n`, `\r` and `^M` end lines.
+fn stuffed(text: &str) -> String {
+    text.replace("\\n", "\n")
+        .replace("\\r", "\n")
+        .replace("^M", "\n")
+        .replace("^J", "\n")
 }
 
 /// A shell command in tmux's form: one word runs in `sh -c`, several run directly.
@@ -972,6 +1026,9 @@ pub fn unwrap(name: &str, rest: &[Arg]) -> Option<Step> {
                 .split(|a| a.exact && a.text() == ";")
                 .filter_map(|command| {
                     let (sub, args) = command.split_first()?;
+                    if matches!(sub.text().as_ref(), "send-keys" | "send") {
+                        return typed_keys(args).map(Step::Script);
+                    }
                     if !TMUX_NEW_COMMANDS.contains(&sub.text().as_ref()) {
                         return None;
                     }
@@ -992,6 +1049,15 @@ pub fn unwrap(name: &str, rest: &[Arg]) -> Option<Step> {
                 i += 1;
                 match word.as_ref() {
                     "--" => break,
+                    // `screen -X stuff TEXT` types TEXT into the session's shell.
+                    "-X" => {
+                        return Some(match rest.get(i..).unwrap_or(&[]) {
+                            [command, text, ..] if command.text() == "stuff" => {
+                                Step::Script(stuffed(&text.text()))
+                            }
+                            _ => Step::Nothing,
+                        });
+                    }
                     w if SCREEN_NOTHING.contains(&w) => return Some(Step::Nothing),
                     "-Logfile" => i += 1,
                     "-fn" | "-fa" | "-ln" => {}
