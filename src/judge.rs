@@ -88,7 +88,10 @@ pub fn is_destructive(finding: &Finding) -> bool {
         .iter()
         .any(|r| r.severity > Verdict::Allow)
         || finding.analysis.targets.iter().any(|t| match t.effect {
-            Effect::Delete | Effect::Overwrite => t.exists || !t.exact,
+            // On another host (ssh) what exists is unknown: it may.
+            Effect::Delete | Effect::Overwrite => {
+                t.exists || !t.exact || t.kind == FileKind::Unknown
+            }
             Effect::Modify => t.exists && t.recursive,
             Effect::Reboot | Effect::Schedule => true,
             Effect::Remote => false,

@@ -497,3 +497,28 @@ fn long_scripts_show_what_matters_and_count_the_rest() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["commands"].as_array().unwrap().len(), 42);
 }
+
+#[test]
+fn deleting_on_a_production_host_over_ssh_needs_confirmation_though_its_files_are_unknown() {
+    let env = TestEnv::new().with_policy(
+        "[[environment]]\nname = \"production\"\nhosts = [\"*.prod.example.com\"]\nconfirm = \"hostname\"\n",
+    );
+    for text in [
+        "ssh web1.prod.example.com 'rm -rf /srv/data'",
+        "systemd-run -H root@web1.prod.example.com rm -rf /srv/data",
+    ] {
+        let review = env.review(text);
+        review.expect("confirm", &["production"]);
+        assert!(
+            review
+                .messages()
+                .contains("web1.prod.example.com is a production host"),
+            "{text}: {}",
+            review.messages()
+        );
+    }
+    env.review("ssh web1.prod.example.com 'ls /srv'")
+        .expect("allow", &[]);
+    env.review("ssh web1.dev.example.com 'rm -rf /srv/data'")
+        .expect("allow", &[]);
+}

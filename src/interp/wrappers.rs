@@ -312,7 +312,7 @@ const SYSTEMD_RUN: &[OptDef] = &[
     flag("nothing", Some('h'), Some("help")),
     flag("nothing", None, Some("version")),
     valued("chdir", None, Some("working-directory")),
-    valued("x", Some('H'), Some("host")),
+    valued("host", Some('H'), Some("host")),
     valued("x", Some('M'), Some("machine")),
     valued("x", Some('u'), Some("unit")),
     valued("x", Some('p'), Some("property")),
@@ -919,10 +919,25 @@ pub fn unwrap(name: &str, rest: &[Arg]) -> Option<Step> {
             let p = opts::parse_until_operand(SYSTEMD_RUN, rest);
             let chdir = exact_value(&p, "chdir")
                 .or_else(|| (!p.has("same-dir") && !p.has("user")).then(|| Arg::exact("/")));
-            if p.has("nothing") {
-                Step::Nothing
-            } else {
-                run(&p.operands, chdir)
+            match p.value("host") {
+                _ if p.has("nothing") => Step::Nothing,
+                // `-H [USER@]HOST`: the command runs there, as with ssh.
+                Some(host) => Step::Remote {
+                    host: host
+                        .to_string_lossy()
+                        .rsplit('@')
+                        .next()
+                        .unwrap_or_default()
+                        .to_string(),
+                    command: Some(
+                        p.operands
+                            .iter()
+                            .map(|a| quote(&a.text()))
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                    ),
+                },
+                None => run(&p.operands, chdir),
             }
         }
         "runuser" => {
