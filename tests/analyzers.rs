@@ -1795,3 +1795,37 @@ fn rm_rf_link_slash_empties_the_target_like_real_rm() {
     assert!(w.path("link").symlink_metadata().is_ok(), "the link stays");
     assert!(!w.path("real/f").exists(), "the target is emptied");
 }
+
+// ---------------------------------------------------------------- tee
+
+#[test]
+fn tee_writes_its_files_like_a_redirection() {
+    let w = World::new();
+    let log = w.file("log", "old");
+    for argv in [
+        &["tee", "log"][..],
+        &["tee", "-i", "--", "log"],
+        &["tee", "-p", "log", "/dev/null"],
+    ] {
+        let a = case(&w.root, argv, &["overwrite"], Verdict::Allow);
+        assert_target(&a, &log, Effect::Overwrite, false, true);
+        assert!(a.snapshot, "{argv:?}");
+    }
+    for argv in [
+        &["tee", "-a", "log"][..],
+        &["tee", "--append", "log"],
+        &["tee", "new.log"],
+    ] {
+        let a = case(&w.root, argv, &[], Verdict::Allow);
+        assert!(!a.snapshot, "{argv:?}");
+    }
+    let a = case(&w.root, &["tee"], &[], Verdict::Allow);
+    assert!(a.targets.is_empty());
+    let disk = w.block_device("disk", 7, 250);
+    case(
+        &w.root,
+        &["tee", disk.to_str().unwrap()],
+        &["device-write"],
+        Verdict::Block,
+    );
+}

@@ -522,3 +522,13 @@ fn deleting_on_a_production_host_over_ssh_needs_confirmation_though_its_files_ar
     env.review("ssh web1.dev.example.com 'rm -rf /srv/data'")
         .expect("allow", &[]);
 }
+
+#[test]
+fn sudo_tee_onto_a_system_file_is_blocked_and_appending_is_not() {
+    let env = TestEnv::new();
+    env.review("echo 'root::0:0::/root:/bin/sh' | sudo tee /etc/passwd")
+        .expect("block", &["system-path", "overwrite"]);
+    env.review("echo '10.0.0.2 db' | sudo tee -a /etc/hosts")
+        .expect("allow", &[]);
+    env.review("make 2>&1 | tee build.log").expect("allow", &[]);
+}

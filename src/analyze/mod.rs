@@ -40,6 +40,7 @@ pub mod rsync;
 pub mod s3cmd;
 pub mod sql;
 pub mod systemd;
+pub mod tee;
 pub mod terraform;
 pub mod truncate;
 
@@ -166,6 +167,7 @@ pub fn analyzer_for(name: &str) -> Option<fn(&Invocation) -> Analysis> {
         "find" => find::analyze,
         "dd" => dd::analyze,
         "truncate" => truncate::analyze,
+        "tee" => tee::analyze,
         "crontab" => crontab::analyze,
         "git" => git::analyze,
         "reboot" | "shutdown" | "poweroff" | "halt" | "init" | "telinit" => reboot::analyze,
@@ -329,6 +331,68 @@ impl<'a> Invocation<'a> {
             ),
         );
     }
+}
+
+/// A file written whole (`>`, `tee`) or appended to (`>>`, `tee -a`): an existing file
+/// that is replaced is kept first; writing onto a block device destroys it. `how` names
+/// the writer in messages.
+pub fn written_file(
+    ctx: &Context,
+    cwd: Option<&Path>,
+    arg: &Arg,
+    append: bool,
+    how: &str,
+    analysis: &mut Analysis,
+) {
+    let text = arg.text();
+    if ["/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty"].contains(&text.as_ref())
+        || text.starts_with("/dev/fd/")
+        || !arg.exact
+    {
+        return;
+    }
+    let resolved = resolve::resolve(ctx, cwd, arg.os());
+    let effect = if append {
+        Effect::Modify
+    } else {
+        Effect::Overwrite
+    };
+    let kind = resolved.kind;
+    let target = Target {
+        exists: kind.exists(),
+        path: resolved.path,
+        effect,
+        kind,
+        recursive: false,
+        operand: text.to_string(),
+        exact: true,
+    };
+    match kind {
+        FileKind::BlockDevice => {
+            analysis.reason(
+                Rule::DeviceWrite,
+                Verdict::Block,
+                format!(
+                    "{how} writes straight onto the block device {}",
+                    target.path.display()
+                ),
+            );
+        }
+        FileKind::File if !append => {
+            analysis.reason(
+                Rule::Overwrite,
+                Verdict::Allow,
+                format!(
+                    "{how} replaces the contents of the existing file {}",
+                    target.path.display()
+                ),
+            );
+            analysis.snapshot = true;
+        }
+        FileKind::CharDevice | FileKind::Other => return,
+        _ => {}
+    }
+    analysis.targets.push(target);
 }
 
 /// The base name of a program path (`/usr/bin/rm` → `rm`).

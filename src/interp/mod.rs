@@ -520,54 +520,8 @@ impl<'a> Interpreter<'a> {
     /// `>` onto an existing file replaces it; `>` onto a block device writes it.
     fn redirections(&self, targets: &[(Arg, bool)], state: &ShellState, analysis: &mut Analysis) {
         for (arg, append) in targets {
-            let text = arg.text();
-            if ["/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty"].contains(&text.as_ref())
-                || text.starts_with("/dev/fd/")
-            {
-                continue;
-            }
-            if !arg.exact {
-                continue;
-            }
-            let resolved = resolve::resolve(self.ctx, state.cwd.as_deref(), arg.os());
-            let effect = if *append {
-                Effect::Modify
-            } else {
-                Effect::Overwrite
-            };
-            let kind = resolved.kind;
-            let target = Target {
-                exists: kind.exists(),
-                path: resolved.path,
-                effect,
-                kind,
-                recursive: false,
-                operand: text.to_string(),
-                exact: true,
-            };
-            if kind == FileKind::BlockDevice {
-                analysis.reason(
-                    Rule::DeviceWrite,
-                    Verdict::Block,
-                    format!(
-                        "'>' writes straight onto the block device {}",
-                        target.path.display()
-                    ),
-                );
-            } else if kind == FileKind::File && !append {
-                analysis.reason(
-                    Rule::Overwrite,
-                    Verdict::Allow,
-                    format!(
-                        "'>' replaces the contents of the existing file {}",
-                        target.path.display()
-                    ),
-                );
-                analysis.snapshot = true;
-            } else if matches!(kind, FileKind::CharDevice | FileKind::Other) {
-                continue;
-            }
-            analysis.targets.push(target);
+            let how = if *append { "'>>'" } else { "'>'" };
+            analyze::written_file(self.ctx, state.cwd.as_deref(), arg, *append, how, analysis);
         }
     }
 }
