@@ -662,3 +662,39 @@ fn enabling_a_looping_reboot_timer_needs_confirmation_at_run_time() {
         format!("enable --now {timer}\n")
     );
 }
+
+#[test]
+fn guarded_tee_keeps_the_file_it_replaces_and_undo_brings_it_back() {
+    use std::io::Write;
+    let env = TestEnv::new();
+    let file = env.write("hosts", "10.0.0.1 old\n");
+    let mut child = env
+        .shellguard()
+        .current_dir(env.work())
+        .args(["run", "--", "tee", "hosts"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"10.0.0.2 new\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        out.stdout, b"10.0.0.2 new\n",
+        "tee's own output passes through"
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "10.0.0.2 new\n");
+    let undo = env.shellguard().arg("undo").output().unwrap();
+    assert_eq!(
+        undo.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&undo.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "10.0.0.1 old\n");
+}
